@@ -1,0 +1,53 @@
+#include "app/cli/cli_common.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+namespace fs = std::filesystem;
+
+namespace mp::cli {
+
+void printJson(const nlohmann::json& doc) {
+  std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+std::string absolutePath(const std::string& path) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(path, ec);
+  if (ec) return path;
+  return abs.lexically_normal().string();
+}
+
+std::string defaultDataDir() {
+  fs::path base;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
+    base = xdg;
+  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    base = fs::path(home) / ".local" / "share";
+  } else {
+    base = fs::temp_directory_path();
+  }
+  fs::path dir = base / "moodplane";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  return dir.string();
+}
+
+std::string defaultDatabasePath() { return (fs::path(defaultDataDir()) / "library.sqlite").string(); }
+
+std::string defaultModelPath() {
+  const char* name = "default.mpmodel";
+  if (const char* env = std::getenv("MOODPLANE_DEFAULT_MODEL"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  std::error_code ec;
+  for (const fs::path dir : {fs::path(MOODPLANE_BUILD_RESOURCE_DIR) / "models",
+                             fs::path(MOODPLANE_INSTALL_RESOURCE_DIR),
+                             fs::path("/usr/share/moodplane")}) {
+    if (fs::is_regular_file(dir / name, ec)) return (dir / name).string();
+  }
+  return (fs::path(MOODPLANE_INSTALL_RESOURCE_DIR) / name).string();
+}
+
+}  // namespace mp::cli

@@ -1,0 +1,21 @@
+#pragma once
+// moodplane-cli subcommands (CLI.md). Each command file defines one add*Command that registers its
+// subcommand on the root app and, when that subcommand is chosen, sets `runner.run`.
+// main.cpp calls every add*Command below.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace mp::cli {
+
+struct CommandRunner {
+  std::function<int()> run;
+};
+
+// Exit codes of CLI.md.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+
+}  // namespace mp::cli

@@ -1,0 +1,78 @@
+#include "core/common/thread_pool.h"
+
+#include <algorithm>
+#include <atomic>
+
+namespace mp {
+
+ThreadPool::ThreadPool(std::size_t threads) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  workers_.reserve(threads);
+  for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { run(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& w : workers_) w.join();
+}
+
+void ThreadPool::submit(std::function<void()> task) {
+  {
+    std::lock_guard lock(mutex_);
+    tasks_.push(std::move(task));
+  }
+  wake_.notify_one();
+}
+
+void ThreadPool::wait() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [this] { return tasks_.empty() && busy_ == 0; });
+}
+
+void ThreadPool::run() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      if (stopping_ && tasks_.empty()) return;
+      task = std::move(tasks_.front());
+      tasks_.pop();
+      ++busy_;
+    }
+    task();
+    {
+      std::lock_guard lock(mutex_);
+      --busy_;
+      if (tasks_.empty() && busy_ == 0) idle_.notify_all();
+    }
+  }
+}
+
+void parallelFor(ThreadPool* pool, std::size_t n, const std::function<void(std::size_t)>& body) {
+  if (pool == nullptr || pool->size() <= 1 || n <= 1) {
+    for (std::size_t i = 0; i < n; ++i) body(i);
+    return;
+  }
+  // Work-stealing by atomic counter; one task per worker, not per index.
+  std::atomic<std::size_t> next{0};
+  std::mutex done_mutex;
+  std::condition_variable done_cv;
+  std::size_t running = std::min(pool->size(), n);
+  std::size_t remaining = running;
+  for (std::size_t w = 0; w < running; ++w) {
+    pool->submit([&] {
+      for (std::size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) body(i);
+      std::lock_guard lock(done_mutex);
+      if (--remaining == 0) done_cv.notify_all();
+    });
+  }
+  std::unique_lock lock(done_mutex);
+  done_cv.wait(lock, [&] { return remaining == 0; });
+}
+
+}  // namespace mp
