@@ -30,6 +30,11 @@ struct SongRecord {
   std::optional<MoodEstimate> prediction;
   std::string modelVersion;
   std::optional<MoodEstimate> rating;  ///< the listener's own placement (covariance unused)
+  std::string codec;                   ///< e.g. "mp3", "flac" (from the analyser)
+  /// The model's input encoding. Written by upsertSong() when non-empty; an empty one keeps the
+  /// stored encoding if the model version is unchanged and the song is Done, else clears it.
+  /// Never loaded by songs() / songByPath() (use LibraryStore::encoding()).
+  std::vector<float> encoding;
 };
 
 struct Playlist {
@@ -59,6 +64,23 @@ class LibraryStore {
   virtual Status beginTransaction() = 0;
   virtual Status commit() = 0;
   virtual Status rollback() = 0;
+
+  // ---- additions (library engineer) ----
+  /// The schema version this build writes (PRAGMA user_version).
+  static constexpr int kSchemaVersion = 2;
+  /// Marks a Moodplane database (PRAGMA application_id, "MOOD").
+  static constexpr int kApplicationId = 0x4D4F4F44;
+
+  virtual Result<std::optional<SongRecord>> songById(std::int64_t id) = 0;
+  /// The stored model encoding of a song (empty when none).
+  virtual Result<std::vector<float>> encoding(std::int64_t songId) = 0;
+  /// Rating of the song at `path`, looked up by its content hash, then by its path.
+  virtual Result<std::optional<MoodEstimate>> rating(const std::string& path) = 0;
+  /// Number of stored ratings (including those of songs no longer in the library).
+  virtual Result<std::int64_t> ratingCount() = 0;
+  virtual bool inTransaction() const = 0;
+  /// Path of the database file.
+  virtual const std::string& databasePath() const = 0;
 };
 
 }  // namespace mp::library

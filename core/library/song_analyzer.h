@@ -28,6 +28,9 @@ struct SongAnalysis {
   std::string modelVersion;      ///< identifies the model that produced `mood`
   /// The model's input encoding (e.g. the Fisher vector), kept so retraining never decodes again.
   std::vector<float> encoding;
+  /// False when the analyser produced no mood (e.g. a tags-only analyser): the song is stored
+  /// with status Pending and no prediction.
+  bool hasMood = true;
 };
 
 class SongAnalyzer {
