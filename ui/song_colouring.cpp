@@ -1,0 +1,104 @@
+#include "ui/song_colouring.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace mp::ui {
+
+int quadrantOf(double v, double a) {
+  if (a >= 0.5) return v >= 0.5 ? 0 : 1;
+  return v < 0.5 ? 2 : 3;
+}
+
+QString quadrantName(int q) {
+  switch (q) {
+    case 0: return QStringLiteral("Excited / happy");
+    case 1: return QStringLiteral("Tense / angry");
+    case 2: return QStringLiteral("Sad / depressed");
+    default: return QStringLiteral("Calm / relaxed");
+  }
+}
+
+namespace {
+
+// Colour-blind-friendly qualitative palette (Okabe-Ito), readable on light and dark backgrounds.
+const QColor kQualitative[] = {QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9),
+                               QColor(0x00, 0x9E, 0x73), QColor(0xF0, 0xE4, 0x42),
+                               QColor(0x00, 0x72, 0xB2), QColor(0xD5, 0x5E, 0x00),
+                               QColor(0xCC, 0x79, 0xA7), QColor(0x99, 0x99, 0x99)};
+
+Colouring byQuadrant(const std::vector<library::SongRecord>& songs) {
+  Colouring c;
+  const QColor colours[] = {QColor(0xE6, 0x9F, 0x00), QColor(0xD5, 0x3E, 0x2F),
+                            QColor(0x3B, 0x6F, 0xC4), QColor(0x1B, 0x9E, 0x77)};
+  for (int q = 0; q < 4; ++q) c.classes.push_back({quadrantName(q), colours[q]});
+  c.classOf.reserve(songs.size());
+  for (const auto& s : songs)
+    c.classOf.push_back(s.prediction ? quadrantOf(s.prediction->valence, s.prediction->arousal) : -1);
+  return c;
+}
+
+Colouring byGenre(const std::vector<library::SongRecord>& songs) {
+  std::map<std::string, int> counts;
+  for (const auto& s : songs)
+    if (s.prediction) ++counts[s.tags.genre];
+  std::vector<std::pair<int, std::string>> ranked;
+  for (const auto& [genre, n] : counts)
+    if (!genre.empty()) ranked.emplace_back(-n, genre);
+  std::sort(ranked.begin(), ranked.end());
+  constexpr std::size_t kMaxNamed = 7;
+  Colouring c;
+  std::map<std::string, int> classOfGenre;
+  for (std::size_t i = 0; i < ranked.size() && i < kMaxNamed; ++i) {
+    classOfGenre[ranked[i].second] = static_cast<int>(i);
+    c.classes.push_back({QString::fromStdString(ranked[i].second), kQualitative[i]});
+  }
+  const int other = static_cast<int>(c.classes.size());
+  c.classes.push_back({ranked.size() > kMaxNamed ? QStringLiteral("Other genres")
+                                                 : QStringLiteral("No genre tag"),
+                       kQualitative[7]});
+  for (const auto& s : songs) {
+    if (!s.prediction) { c.classOf.push_back(-1); continue; }
+    auto it = classOfGenre.find(s.tags.genre);
+    c.classOf.push_back(it == classOfGenre.end() ? other : it->second);
+  }
+  return c;
+}
+
+Colouring byUncertainty(const std::vector<library::SongRecord>& songs) {
+  // Bands of the mean standard deviation sqrt((s_vv + s_aa) / 2), plane units.
+  const double edges[] = {0.05, 0.10, 0.15, 0.20, 0.30};
+  const QColor colours[] = {QColor(0x1A, 0x98, 0x50), QColor(0x91, 0xCF, 0x60),
+                            QColor(0xD9, 0xC2, 0x3B), QColor(0xFC, 0x8D, 0x59),
+                            QColor(0xE3, 0x4A, 0x33), QColor(0xB3, 0x00, 0x00)};
+  Colouring c;
+  double lo = 0.0;
+  for (int i = 0; i < 6; ++i) {
+    const QString label = i < 5 ? QStringLiteral("σ %1–%2").arg(lo, 0, 'f', 2).arg(edges[i], 0, 'f', 2)
+                                : QStringLiteral("σ ≥ %1").arg(lo, 0, 'f', 2);
+    c.classes.push_back({label, colours[i]});
+    if (i < 5) lo = edges[i];
+  }
+  for (const auto& s : songs) {
+    if (!s.prediction) { c.classOf.push_back(-1); continue; }
+    const double sigma =
+        std::sqrt(std::max(0.0, 0.5 * (s.prediction->covVV + s.prediction->covAA)));
+    int band = 0;
+    while (band < 5 && sigma >= edges[band]) ++band;
+    c.classOf.push_back(band);
+  }
+  return c;
+}
+
+}  // namespace
+
+Colouring colourSongs(const std::vector<library::SongRecord>& songs, ColourBy by) {
+  switch (by) {
+    case ColourBy::Genre: return byGenre(songs);
+    case ColourBy::Uncertainty: return byUncertainty(songs);
+    default: return byQuadrant(songs);
+  }
+}
+
+}  // namespace mp::ui
