@@ -24,6 +24,11 @@ struct ScanOptions {
   std::vector<std::string> extensions = {".wav", ".aif", ".aiff", ".flac", ".ogg", ".oga", ".opus",
                                          ".mp3", ".m4a", ".aac", ".mp4", ".alac"};
   bool removeMissing = true;    ///< forget songs under the roots whose files are gone
+  /// Re-reads the tags of a file whose audio is unchanged but whose size/mtime changed (a tag
+  /// edit); empty = keep the stored tags. The CLI and GUI pass audio::readTags.
+  std::function<Result<audio::Tags>(const std::string&)> tagReader;
+
+  Status validate() const;  ///< jobs in [0, 1024], batchSize in [1, 100000], ".ext" extensions
 };
 
 struct ScanProgress {
