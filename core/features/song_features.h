@@ -6,6 +6,7 @@
 #include "core/common/cancel.h"
 #include "core/common/eigen_types.h"
 #include "core/common/result.h"
+#include "core/features/onset_detector.h"
 
 #include <string>
 #include <utility>
@@ -21,6 +22,7 @@ struct FrontEndConfig {
   double minSegmentSeconds = 0.1;  ///< shorter segments merge into a neighbour
   double maxSegmentSeconds = 2.0;  ///< longer segments are split
   double maxSongSeconds = 0.0;     ///< analyse at most this much audio; 0 = whole song
+  OnsetConfig onset;               ///< SuperFlux settings (onset_detector.h)
 
   Status validate() const;
   /// A string that changes whenever the extractor's output would change (for caches).
