@@ -372,9 +372,10 @@ void FrameAnalyzer::computeLlds(float* row) {
     for (int k = std::min(brightnessBin_, bins); k < bins; ++k) high += power_[k];
     row[kBrightness] = sumP > 0 ? static_cast<float>(high / sumP) : 0.0f;
     row[kIrregularity] = sumP > 0 ? static_cast<float>(sumA2diff / sumP) : 0.0f;
-    // Sethares roughness over the 16 largest peaks above −40 dB of the maximum.
+    // Sethares roughness over the 16 largest peaks above −26 dB of the maximum (above the
+    // −31 dB Hann sidelobes, so a pure tone is not rough).
     peaks_.clear();
-    const float floorA = 0.01f * maxA;
+    const float floorA = 0.05f * maxA;
     for (int k = 1; k + 1 < bins; ++k)
       if (amp_[k] > floorA && amp_[k] > amp_[k - 1] && amp_[k] >= amp_[k + 1]) peaks_.emplace_back(amp_[k], freq_[k]);
     constexpr std::size_t kPeaks = 16;

@@ -17,7 +17,7 @@
 //   entropy        −Σ q log q / log K, q = a / Σ a (K bins, so in [0, 1])
 //   rolloff85/95   lowest f(k) below which 85 % / 95 % of Σ p lies (Hz)
 //   brightness     Σ_{f > 1500 Hz} p / Σ p
-//   roughness      Sethares (1993) dissonance summed over pairs of the 16 largest spectral peaks:
+//   roughness      Sethares (1993) dissonance over pairs of the 16 largest peaks (> −26 dB of max):
 //                  Σ a_i a_j (e^{−3.5 s Δf} − e^{−5.75 s Δf}), s = 0.24 / (0.0207 f_min + 18.96)
 //   irregularity   Jensen (1999): Σ_k (a_k − a_{k+1})² / Σ_k a_k²
 //   zcr            sign changes per sample of the unwindowed frame (a sine of f Hz ≈ 2f/fs)
