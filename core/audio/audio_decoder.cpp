@@ -46,6 +46,9 @@ Result<std::unique_ptr<AudioDecoder>> AudioDecoder::open(const std::string& path
   }
   auto first = s.preferred == Backend::Sndfile ? openWithSndfile(path, s) : openWithFfmpeg(path, s);
   if (first) return first;
+  // No libsndfile fallback for Ogg: FFmpeg covers every Ogg codec libsndfile knows, and
+  // libsndfile leaks inside libvorbis on broken Vorbis headers.
+  if (s.container == "ogg") return fail("cannot decode '" + path + "' (ogg/" + s.codec + "): " + first.error().message);
   auto second = s.preferred == Backend::Sndfile ? openWithFfmpeg(path, s) : openWithSndfile(path, s);
   if (second) return second;
   std::string what = s.container;

@@ -123,8 +123,9 @@ SniffedFormat detectAudioData(std::span<const std::uint8_t> b, bool wholeFile) {
     // First page: 27-byte header, segment table of b[26] entries, then the first packet.
     if (b.size() >= 27) {
       const std::size_t payload = 27 + static_cast<std::size_t>(b[26]);
-      if (startsWith(b, payload, "\x01vorbis")) return set("ogg", "vorbis", Backend::Sndfile);
-      if (startsWith(b, payload, "OpusHead")) return set("ogg", "opus", Backend::Sndfile);
+      // FFmpeg's Vorbis and Opus decoders measured 2-3x faster than libsndfile's here.
+      if (startsWith(b, payload, "\x01vorbis")) return set("ogg", "vorbis", Backend::FFmpeg);
+      if (startsWith(b, payload, "OpusHead")) return set("ogg", "opus", Backend::FFmpeg);
       if (startsWith(b, payload, "\x7f" "FLAC")) return set("ogg", "flac", Backend::FFmpeg);
       if (startsWith(b, payload, "Speex   ")) return set("ogg", "speex", Backend::FFmpeg);
     }
@@ -188,6 +189,43 @@ std::int64_t id3v2Size(std::span<const std::uint8_t> b) {
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
 };
+
+/// Walks the Ogg pages of the first logical stream (skipping page bodies with seeks) and
+/// returns true once `packets` packets are complete, i.e. the codec headers are all present
+/// (Vorbis: identification, comment, setup; Opus: OpusHead, OpusTags). False when the file
+/// ends first. libsndfile leaks inside libvorbis on such files, so they never reach a backend.
+bool oggHeadersComplete(std::FILE* f, int packets) {
+  if (std::fseek(f, 0, SEEK_SET) != 0) return false;
+  std::uint8_t header[27];
+  std::uint8_t lacing[255];
+  std::uint32_t serial = 0;
+  bool first = true;
+  int complete = 0;
+  for (int page = 0; page < 4096; ++page) {
+    if (std::fread(header, 1, sizeof header, f) != sizeof header) return false;
+    if (std::memcmp(header, "OggS", 4) != 0) return false;
+    const std::size_t segments = header[26];
+    if (std::fread(lacing, 1, segments, f) != segments) return false;
+    std::uint32_t pageSerial = 0;
+    std::memcpy(&pageSerial, header + 14, 4);
+    if (first) serial = pageSerial;
+    first = false;
+    long body = 0;
+    for (std::size_t i = 0; i < segments; ++i) {
+      body += lacing[i];
+      if (pageSerial == serial && lacing[i] < 255) ++complete;
+    }
+    // The last header packet must also be fully present in the file.
+    if (std::fseek(f, body, SEEK_CUR) != 0) return false;
+    const long here = std::ftell(f);
+    if (std::fseek(f, 0, SEEK_END) != 0) return false;
+    const long end = std::ftell(f);
+    if (here > end) return false;
+    if (std::fseek(f, here, SEEK_SET) != 0) return false;
+    if (complete >= packets) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -258,6 +296,11 @@ Result<SniffedFormat> sniffFormat(const std::string& path) {
   buf.resize(got);
   SniffedFormat s = detectAudioData(buf, offset + static_cast<std::int64_t>(got) >= *size);
   s.audioOffset += offset;
+  if (s.container == "ogg" && offset == 0) {
+    const int headerPackets = s.codec == "vorbis" ? 3 : (s.codec == "opus" ? 2 : 1);
+    if (!oggHeadersComplete(f.get(), headerPackets))
+      return fail("cannot decode '" + path + "': truncated Ogg file (the stream headers are incomplete)");
+  }
   return s;
 }
 
