@@ -18,4 +18,5 @@ inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
 
 
+void addFeaturesCommand(CLI::App& root, CommandRunner& runner);
 }  // namespace mp::cli
