@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace mp::library {
 
@@ -10,6 +11,25 @@ Status RegionQueryOptions::validate() const {
     return fail("the minimum probability must lie in [0, 1]");
   }
   return {};
+}
+
+Result<RectRegion> parseRectRegion(const std::string& text) {
+  double values[4];
+  std::size_t start = 0;
+  for (int i = 0; i < 4; ++i) {
+    const std::size_t comma = text.find(',', start);
+    if ((i < 3) != (comma != std::string::npos)) {
+      return fail("a region is four numbers V0,A0,V1,A1, got \"" + text + "\"");
+    }
+    const std::string item = text.substr(start, i < 3 ? comma - start : std::string::npos);
+    char* end = nullptr;
+    values[i] = std::strtod(item.c_str(), &end);
+    if (item.empty() || end == nullptr || *end != '\0' || !std::isfinite(values[i])) {
+      return fail("a region is four numbers V0,A0,V1,A1, got \"" + text + "\"");
+    }
+    start = comma + 1;
+  }
+  return RectRegion{values[0], values[1], values[2], values[3]};
 }
 
 std::pair<double, double> regionCentre(const Region& region) {

@@ -26,6 +26,9 @@ struct RegionQueryOptions {
   Status validate() const;        ///< minProbability in [0, 1]
 };
 
+/// Parses "V0,A0,V1,A1" (four finite numbers, corners in any order) into a rectangle.
+Result<RectRegion> parseRectRegion(const std::string& text);
+
 /// Centre of a region (rectangle/circle centre, polygon vertex mean).
 std::pair<double, double> regionCentre(const Region& region);
 

@@ -13,11 +13,6 @@
 namespace mp::library {
 namespace {
 
-std::string bytesOf(std::initializer_list<std::string> parts) {
-  std::string s;
-  for (const auto& p : parts) s += p;
-  return s;
-}
 std::string le32(std::uint32_t v) {
   return std::string{static_cast<char>(v & 255), static_cast<char>((v >> 8) & 255),
                      static_cast<char>((v >> 16) & 255), static_cast<char>((v >> 24) & 255)};

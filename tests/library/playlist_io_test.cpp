@@ -25,7 +25,9 @@ void expectSame(const std::vector<PlaylistTrack>& a, const std::vector<PlaylistT
     EXPECT_EQ(a[i].path, b[i].path);
     EXPECT_EQ(a[i].artist, b[i].artist);
     EXPECT_EQ(a[i].title, b[i].title);
-    if (album) EXPECT_EQ(a[i].album, b[i].album);
+    if (album) {
+      EXPECT_EQ(a[i].album, b[i].album);
+    }
     EXPECT_NEAR(a[i].durationSeconds, b[i].durationSeconds, 1e-9);
   }
 }

@@ -192,7 +192,7 @@ TEST(RegionQuery, RanksByProbabilityThenDistanceAndUsesRatings) {
   songs[0].path = "/far";
   songs[0].prediction = MoodEstimate{0.1, 0.1, 0.001, 0, 0.001};
   songs[1].path = "/inside-sure";
-  songs[1].prediction = MoodEstimate{0.75, 0.75, 0.0001, 0, 0.0001};
+  songs[1].prediction = MoodEstimate{0.8, 0.8, 0.0025, 0, 0.0025};  // P ≈ 0.99994
   songs[2].path = "/inside-unsure";
   songs[2].prediction = MoodEstimate{0.7, 0.7, 0.04, 0, 0.04};
   songs[3].path = "/rated-centre";  // only a rating: a point exactly at the centre
