@@ -1,0 +1,408 @@
+#include "core/mood/mood_model.h"
+
+#include "core/io/archive.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace mp::mood {
+
+MoodModelConfig::MoodModelConfig() {
+  ubm.maxComponents = 64;
+  ubm.subsampleFraction = 0.25;
+  ubm.maxIterations = 300;
+  fisher.encoding = Encoding::Lafv;
+  fisher.compact = true;
+  dgp.layers = 1;
+  dgp.inducing = 100;
+  dgp.innerWidth = 5;
+  dgp.iterations = 2000;
+  dgp.batchSize = 0;
+  dgp.ard = false;
+  dgp.threads = 1;
+  dgp.predictSamples = 100;
+  exact.ard = false;
+  exact.maxIterations = 100;
+}
+
+Status MoodModelConfig::validate() const {
+  if (auto s = frontEnd.validate(); !s) return s;
+  if (auto s = ubm.validate(); !s) return s;
+  if (auto s = fisher.validate(); !s) return s;
+  if (pcaDims < 0 || pcaDims > 4096) return fail("pcaDims must be in 0..4096");
+  if (auto s = dgp.validate(); !s) return s;
+  if (auto s = exact.validate(); !s) return s;
+  return {};
+}
+
+std::string regressorName(const MoodModelConfig& c) {
+  if (c.regressor == RegressorKind::ExactGp) return "exact-gp";
+  if (c.dgp.layers == 1) return "svgp";
+  return "dgp" + std::to_string(c.dgp.layers);
+}
+
+Mat normalizeSegments(const SongSegments& song, SegmentNorm norm, const Standardizer& segmentStd) {
+  if (norm == SegmentNorm::PerSong) return Standardizer::fit(song.segmentVectors).transform(song.segmentVectors);
+  return segmentStd.transform(song.segmentVectors);
+}
+
+Result<DiagGmm> fitUbm(const std::vector<const SongSegments*>& songs, const Standardizer& segmentStd,
+                       SegmentNorm norm, const VbGmmConfig& config, ThreadPool* pool) {
+  Eigen::Index rows = 0;
+  for (const auto* s : songs) rows += s->segmentVectors.rows();
+  if (rows < 2 || songs.empty()) return fail("UBM: no training segments");
+  Mat all(rows, songs.front()->segmentVectors.cols());
+  Eigen::Index at = 0;
+  for (const auto* s : songs) {
+    const Mat z = normalizeSegments(*s, norm, segmentStd);
+    all.middleRows(at, z.rows()) = z;
+    at += z.rows();
+  }
+  auto fit = fitVbGmm(all, config, pool);
+  if (!fit) return fit.error();
+  return std::move(fit->gmm);
+}
+
+Result<Vec> MoodEncoderState::encode(const SongSegments& song) const {
+  if (song.segmentVectors.rows() == 0) return fail("song has no segments");
+  if (song.segmentVectors.cols() != segmentStd.mean.size()) {
+    return fail("feature dimension " + std::to_string(song.segmentVectors.cols()) +
+                " does not match the model's " + std::to_string(segmentStd.mean.size()));
+  }
+  Vec z;
+  if (input == InputKind::LldStats) {
+    z = songLevelStats(song);
+  } else {
+    z = encoder->encode(normalizeSegments(song, segmentNorm, segmentStd));
+  }
+  if (pca) z = pca->transform(z.transpose()).transpose();
+  z = inputStd.transformRow(z);
+  if (!z.allFinite()) return fail("non-finite model input");
+  return z;
+}
+
+Result<MoodModel> MoodModel::train(const std::vector<const SongSegments*>& songs, ConstMatRef targets,
+                                   const MoodModelConfig& config, ThreadPool* pool, const StopFlag* stop,
+                                   const DiagGmm* ubm, const std::function<void(const std::string&)>& log) {
+  if (auto s = config.validate(); !s) return s.error();
+  if (songs.size() < 5) return fail("need at least 5 labelled songs to train");
+  if (targets.rows() != static_cast<Eigen::Index>(songs.size()) || targets.cols() != 2) {
+    return fail("targets must be songs × 2 (valence, arousal)");
+  }
+  if (!targets.allFinite()) return fail("targets contain non-finite values");
+  const Eigen::Index dims = songs.front()->segmentVectors.cols();
+  for (const auto* s : songs) {
+    if (s->segmentVectors.cols() != dims || s->segmentVectors.rows() == 0) {
+      return fail("training songs have inconsistent or empty segment features");
+    }
+  }
+  auto say = [&log](const std::string& m) {
+    if (log) log(m);
+  };
+  MoodModel m;
+  m.config_ = config;
+  MoodEncoderState& e = m.enc_;
+  e.segmentNorm = config.segmentNorm;
+  e.input = config.input;
+  {
+    Eigen::Index rows = 0;
+    for (const auto* s : songs) rows += s->segmentVectors.rows();
+    Mat all(rows, dims);
+    Eigen::Index at = 0;
+    for (const auto* s : songs) {
+      all.middleRows(at, s->segmentVectors.rows()) = s->segmentVectors;
+      at += s->segmentVectors.rows();
+    }
+    e.segmentStd = Standardizer::fit(all);
+  }
+  if (stopRequested(stop)) return fail("stopped");
+  if (config.input == InputKind::Fisher) {
+    DiagGmm g;
+    if (ubm != nullptr) {
+      if (ubm->dims() != dims) return fail("UBM dimension does not match the features");
+      g = *ubm;
+    } else {
+      VbGmmConfig uc = config.ubm;
+      uc.seed = config.seed + 17;
+      auto fitted = fitUbm(songs, e.segmentStd, config.segmentNorm, uc, pool);
+      if (!fitted) return fitted.error();
+      g = std::move(*fitted);
+      say("UBM: " + std::to_string(g.components()) + " components");
+    }
+    e.encoder.emplace(std::move(g), config.fisher);
+  }
+  if (stopRequested(stop)) return fail("stopped");
+  // Raw encodings (before PCA / input standardisation).
+  const Eigen::Index n = static_cast<Eigen::Index>(songs.size());
+  const Eigen::Index rawDim = config.input == InputKind::LldStats ? dims : e.encoder->dimension();
+  Mat raw(n, rawDim);
+  parallelFor(pool, songs.size(), [&](std::size_t i) {
+    const SongSegments& s = *songs[i];
+    raw.row(static_cast<Eigen::Index>(i)) =
+        config.input == InputKind::LldStats
+            ? songLevelStats(s).transpose()
+            : e.encoder->encode(normalizeSegments(s, config.segmentNorm, e.segmentStd)).transpose();
+  });
+  if (!raw.allFinite()) return fail("non-finite encodings");
+  if (config.pcaDims > 0 && config.pcaDims < rawDim) {
+    auto p = Pca::fit(raw, config.pcaDims);
+    if (!p) return p.error();
+    e.pca = std::move(*p);
+    raw = e.pca->transform(raw);
+  }
+  e.inputStd = Standardizer::fit(raw);
+  const Mat x = e.inputStd.transform(raw);
+  if (stopRequested(stop)) return fail("stopped");
+
+  if (config.regressor == RegressorKind::DeepGp) {
+    gp::DeepGpConfig dc = config.dgp;
+    dc.seed = config.seed + 31;
+    gp::FitCallbacks cb;
+    cb.stop = stop;
+    auto fit = gp::DeepGp::fit(x, targets, dc, cb);
+    if (!fit) return fit.error();
+    m.dgp_ = std::move(*fit);
+  } else {
+    gp::ExactGpConfig ec = config.exact;
+    ec.seed = config.seed + 43;
+    for (int j = 0; j < 2; ++j) {
+      auto fit = gp::ExactGp::fit(x, targets.col(j), ec);
+      if (!fit) return fit.error();
+      m.exact_.push_back(std::move(*fit));
+    }
+  }
+  return m;
+}
+
+std::vector<library::MoodEstimate> MoodModel::predictInputs(ConstMatRef inputs) const {
+  std::vector<library::MoodEstimate> out(static_cast<std::size_t>(inputs.rows()));
+  if (inputs.rows() == 0) return out;
+  if (dgp_) {
+    const gp::GpPrediction p = dgp_->predict(inputs, config_.dgp.predictSamples, config_.seed + 7);
+    for (Eigen::Index i = 0; i < inputs.rows(); ++i) {
+      auto& e = out[static_cast<std::size_t>(i)];
+      e.valence = p.mean(i, 0);
+      e.arousal = p.mean(i, 1);
+      const Mat& c = p.covariance[static_cast<std::size_t>(i)];
+      e.covVV = c(0, 0);
+      e.covVA = 0.5 * (c(0, 1) + c(1, 0));
+      e.covAA = c(1, 1);
+    }
+  } else {
+    Vec mv, vv, ma, va;
+    exact_[0].predict(inputs, mv, vv);
+    exact_[1].predict(inputs, ma, va);
+    for (Eigen::Index i = 0; i < inputs.rows(); ++i) {
+      auto& e = out[static_cast<std::size_t>(i)];
+      e.valence = mv(i);
+      e.arousal = ma(i);
+      e.covVV = vv(i);
+      e.covVA = 0.0;
+      e.covAA = va(i);
+    }
+  }
+  return out;
+}
+
+Result<library::MoodEstimate> MoodModel::predict(const SongSegments& song) const {
+  auto x = enc_.encode(song);
+  if (!x) return x.error();
+  return predictInputs(x->transpose()).front();
+}
+
+// ---------------------------------------------------------------- serialisation
+
+void MoodModel::write(io::ArchiveWriter& w) const {
+  const auto& c = config_;
+  w.putInt("format_version", kModelFormatVersion);
+  w.putString("card", card_);
+  w.putString("frontend/fingerprint", c.frontEnd.fingerprint());
+  w.putInt("frontend/sample_rate", c.frontEnd.sampleRate);
+  w.putInt("frontend/frame_size", c.frontEnd.frameSize);
+  w.putInt("frontend/hop_size", c.frontEnd.hopSize);
+  w.putDouble("frontend/min_segment_s", c.frontEnd.minSegmentSeconds);
+  w.putDouble("frontend/max_segment_s", c.frontEnd.maxSegmentSeconds);
+  w.putDouble("frontend/max_song_s", c.frontEnd.maxSongSeconds);
+  w.putInt("config/segment_norm", static_cast<int>(c.segmentNorm));
+  w.putInt("config/input", static_cast<int>(c.input));
+  w.putInt("config/regressor", static_cast<int>(c.regressor));
+  w.putInt("config/fisher_encoding", static_cast<int>(c.fisher.encoding));
+  w.putInt("config/fisher_intra", c.fisher.intraNormalize ? 1 : 0);
+  w.putInt("config/fisher_improved", c.fisher.improved ? 1 : 0);
+  w.putInt("config/fisher_compact", c.fisher.compact ? 1 : 0);
+  w.putInt("config/pca_dims", c.pcaDims);
+  w.putInt("config/predict_samples", c.dgp.predictSamples);
+  w.putInt("config/seed", static_cast<std::int64_t>(c.seed));
+  w.putVector("segstd/mean", enc_.segmentStd.mean);
+  w.putVector("segstd/scale", enc_.segmentStd.scale);
+  if (enc_.encoder) {
+    const DiagGmm& g = enc_.encoder->gmm();
+    w.putVector("ubm/weights", g.weights);
+    w.putMatrix("ubm/means", g.means);
+    w.putMatrix("ubm/variances", g.variances);
+  }
+  if (enc_.pca) {
+    w.putVector("pca/mean", enc_.pca->mean);
+    w.putMatrix("pca/components", enc_.pca->components);
+  }
+  w.putVector("instd/mean", enc_.inputStd.mean);
+  w.putVector("instd/scale", enc_.inputStd.scale);
+  if (dgp_) {
+    dgp_->save(w, "dgp/");
+  } else {
+    exact_[0].save(w, "exact/valence/");
+    exact_[1].save(w, "exact/arousal/");
+  }
+}
+
+std::string MoodModel::bytes() const {
+  io::ArchiveWriter w(kModelKind);
+  write(w);
+  return w.bytes();
+}
+
+Status MoodModel::save(const std::string& path) const {
+  io::ArchiveWriter w(kModelKind);
+  write(w);
+  return w.writeFile(path);
+}
+
+Result<MoodModel> MoodModel::read(const io::ArchiveReader& r) {
+  auto bad = [](const std::string& what) { return fail("invalid mood model: " + what); };
+  MoodModel m;
+  auto version = r.getInt("format_version");
+  if (!version) return bad(version.error().message);
+  if (*version != kModelFormatVersion) {
+    return bad("format version " + std::to_string(*version) + " (this build reads " +
+               std::to_string(kModelFormatVersion) + ")");
+  }
+  auto card = r.getString("card");
+  if (!card) return bad(card.error().message);
+  m.card_ = *card;
+  auto& c = m.config_;
+  auto geti = [&r](const std::string& n, auto& out) -> Status {
+    auto v = r.getInt(n);
+    if (!v) return v.error();
+    out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
+    return {};
+  };
+  auto getd = [&r](const std::string& n, double& out) -> Status {
+    auto v = r.getDouble(n);
+    if (!v) return v.error();
+    out = *v;
+    return {};
+  };
+  int segNorm = 0, input = 0, regressor = 0, fenc = 0, intra = 0, improved = 0, compact = 0;
+  std::int64_t seed = 0;
+  for (auto st : {geti("frontend/sample_rate", c.frontEnd.sampleRate), geti("frontend/frame_size", c.frontEnd.frameSize),
+                  geti("frontend/hop_size", c.frontEnd.hopSize),
+                  getd("frontend/min_segment_s", c.frontEnd.minSegmentSeconds),
+                  getd("frontend/max_segment_s", c.frontEnd.maxSegmentSeconds),
+                  getd("frontend/max_song_s", c.frontEnd.maxSongSeconds), geti("config/segment_norm", segNorm),
+                  geti("config/input", input), geti("config/regressor", regressor),
+                  geti("config/fisher_encoding", fenc), geti("config/fisher_intra", intra),
+                  geti("config/fisher_improved", improved), geti("config/fisher_compact", compact),
+                  geti("config/pca_dims", c.pcaDims), geti("config/predict_samples", c.dgp.predictSamples),
+                  geti("config/seed", seed)}) {
+    if (!st) return bad(st.error().message);
+  }
+  if (auto s = c.frontEnd.validate(); !s) return bad(s.error().message);
+  auto fp = r.getString("frontend/fingerprint");
+  if (!fp) return bad(fp.error().message);
+  if (*fp != c.frontEnd.fingerprint()) {
+    return fail("the model was trained with a different audio front end (" + *fp + "); retrain it");
+  }
+  if (segNorm < 0 || segNorm > 1 || input < 0 || input > 1 || regressor < 0 || regressor > 1 || fenc < 0 ||
+      fenc > 1 || c.pcaDims < 0 || c.dgp.predictSamples < 1 || c.dgp.predictSamples > 100000) {
+    return bad("configuration values out of range");
+  }
+  c.seed = static_cast<std::uint64_t>(seed);
+  c.segmentNorm = static_cast<SegmentNorm>(segNorm);
+  c.input = static_cast<InputKind>(input);
+  c.regressor = static_cast<RegressorKind>(regressor);
+  c.fisher.encoding = static_cast<Encoding>(fenc);
+  c.fisher.intraNormalize = intra != 0;
+  c.fisher.improved = improved != 0;
+  c.fisher.compact = compact != 0;
+  MoodEncoderState& e = m.enc_;
+  e.segmentNorm = c.segmentNorm;
+  e.input = c.input;
+  auto sm = r.getVector("segstd/mean");
+  auto ss = r.getVector("segstd/scale");
+  if (!sm || !ss) return bad("missing segment statistics");
+  e.segmentStd = Standardizer{*sm, *ss};
+  if (auto s = e.segmentStd.validate(); !s || e.segmentStd.mean.size() < 2) return bad("segment statistics");
+  const Eigen::Index dims = e.segmentStd.mean.size();
+  Eigen::Index rawDim = dims;
+  if (c.input == InputKind::Fisher) {
+    DiagGmm g;
+    auto w = r.getVector("ubm/weights");
+    auto mu = r.getMatrix("ubm/means");
+    auto var = r.getMatrix("ubm/variances");
+    if (!w || !mu || !var) return bad("missing UBM");
+    g.weights = *w;
+    g.means = *mu;
+    g.variances = *var;
+    if (auto s = g.validate(); !s) return bad("UBM: " + s.error().message);
+    if (g.dims() != dims) return bad("UBM dimension disagrees with the segment statistics");
+    e.encoder.emplace(std::move(g), c.fisher);
+    rawDim = e.encoder->dimension();
+  }
+  if (r.has("pca/mean")) {
+    auto pm = r.getVector("pca/mean");
+    auto pc = r.getMatrix("pca/components");
+    if (!pm || !pc) return bad("PCA");
+    if (pm->size() != rawDim || pc->rows() != rawDim || pc->cols() < 1 || !pm->allFinite() || !pc->allFinite()) {
+      return bad("PCA shapes");
+    }
+    e.pca = Pca{*pm, *pc, Vec::Ones(pc->cols())};
+    rawDim = pc->cols();
+  }
+  auto im = r.getVector("instd/mean");
+  auto is = r.getVector("instd/scale");
+  if (!im || !is) return bad("missing input statistics");
+  e.inputStd = Standardizer{*im, *is};
+  if (auto s = e.inputStd.validate(); !s || e.inputStd.mean.size() != rawDim) return bad("input statistics");
+  if (c.regressor == RegressorKind::DeepGp) {
+    auto g = gp::DeepGp::load(r, "dgp/");
+    if (!g) return bad("deep GP: " + g.error().message);
+    if (g->inputDim() != rawDim || g->outputDim() != 2) return bad("deep GP shapes");
+    c.dgp.layers = g->config().layers;
+    m.dgp_ = std::move(*g);
+  } else {
+    for (const char* name : {"exact/valence/", "exact/arousal/"}) {
+      auto g = gp::ExactGp::load(r, name);
+      if (!g) return bad(std::string("exact GP: ") + g.error().message);
+      if (g->inputDim() != rawDim) return bad("exact GP shapes");
+      m.exact_.push_back(std::move(*g));
+    }
+  }
+  return m;
+}
+
+Result<MoodModel> MoodModel::load(const std::string& path) {
+  auto r = io::ArchiveReader::open(path, kModelKind);
+  if (!r) return fail("cannot load model " + path + ": " + r.error().message);
+  auto m = read(*r);
+  if (!m) return fail(path + ": " + m.error().message);
+  return m;
+}
+
+Result<MoodModel> MoodModel::fromBytes(std::string bytes) {
+  auto r = io::ArchiveReader::fromBytes(std::move(bytes), kModelKind);
+  if (!r) return fail("cannot load model: " + r.error().message);
+  return read(*r);
+}
+
+Result<std::string> fileVersionHash(const std::string& path) {
+  auto h = hashFile(path);
+  if (!h) return h.error();
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(*h));
+  return std::string(buf);
+}
+
+}  // namespace mp::mood
