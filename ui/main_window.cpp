@@ -1,0 +1,559 @@
+#include "ui/main_window.h"
+
+#include "ui/folder_watcher.h"
+#include "ui/library_store_worker.h"
+#include "ui/library_table_model.h"
+#include "ui/mood_plane_widget.h"
+#include "ui/player_bar.h"
+#include "ui/playlist_panel.h"
+#include "ui/scan_controller.h"
+#include "ui/song_panel.h"
+#include "ui/theme.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace mp::ui {
+
+namespace {
+
+QString formatEta(double seconds) {
+  if (!(seconds > 0) || !std::isfinite(seconds)) return QStringLiteral("—");
+  const int s = static_cast<int>(std::lround(seconds));
+  if (s >= 3600) return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+  if (s >= 60) return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
+  return QStringLiteral("%1 s").arg(s);
+}
+
+}  // namespace
+
+MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
+    : QMainWindow(parent), options_(std::move(options)) {
+  setWindowTitle(tr("Moodplane"));
+  setWindowIcon(QIcon(QStringLiteral(":/icons/moodplane.svg")));
+  setAcceptDrops(true);
+  setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+  settings_ = options_.settingsPath.isEmpty()
+                  ? std::make_unique<QSettings>(QSettings::IniFormat, QSettings::UserScope,
+                                                QStringLiteral("moodplane"), QStringLiteral("moodplane"))
+                  : std::make_unique<QSettings>(options_.settingsPath, QSettings::IniFormat);
+
+  store_ = new LibraryStoreWorker(options_.databasePath, this);
+  scan_ = new ScanController(options_.databasePath, this);
+  scan_->setAnalyzer(options_.analyzer);
+  watcher_ = new FolderWatcher(this);
+
+  // Centre: model banner + (welcome page | plane).
+  auto* centre = new QWidget(this);
+  auto* centreLayout = new QVBoxLayout(centre);
+  centreLayout->setContentsMargins(0, 0, 0, 0);
+  banner_ = new QLabel(centre);
+  banner_->setWordWrap(true);
+  banner_->setMargin(8);
+  banner_->setAutoFillBackground(true);
+  {
+    QPalette pal = banner_->palette();
+    pal.setColor(QPalette::Window, QColor(0xF4, 0xC4, 0x30));
+    pal.setColor(QPalette::WindowText, Qt::black);
+    banner_->setPalette(pal);
+  }
+  banner_->setVisible(!options_.modelError.isEmpty());
+  banner_->setText(tr("The mood model could not be loaded: %1\nThe library can still be browsed, "
+                      "but new songs cannot be analysed.")
+                       .arg(options_.modelError));
+  centreLayout->addWidget(banner_);
+  stack_ = new QStackedWidget(centre);
+  auto* welcome = new QWidget(stack_);
+  auto* welcomeLayout = new QVBoxLayout(welcome);
+  welcomeLayout->addStretch(1);
+  auto* welcomeIcon = new QLabel(welcome);
+  welcomeIcon->setPixmap(QIcon(QStringLiteral(":/icons/moodplane.svg"))
+                             .pixmap(fontMetrics().height() * 6, fontMetrics().height() * 6));
+  welcomeIcon->setAlignment(Qt::AlignCenter);
+  welcomeLayout->addWidget(welcomeIcon);
+  auto* welcomeText = new QLabel(tr("<h2>Your library is empty</h2>"
+                                    "<p>Drop a music folder here or File ▸ Add folder…</p>"),
+                                 welcome);
+  welcomeText->setAlignment(Qt::AlignCenter);
+  welcomeText->setObjectName(QStringLiteral("welcomeText"));
+  welcomeLayout->addWidget(welcomeText);
+  auto* welcomeButton = new QPushButton(tr("Add folder…"), welcome);
+  welcomeLayout->addWidget(welcomeButton, 0, Qt::AlignHCenter);
+  welcomeLayout->addStretch(2);
+  connect(welcomeButton, &QPushButton::clicked, this, &MainWindow::chooseFolder);
+  plane_ = new MoodPlaneWidget(stack_);
+  stack_->addWidget(welcome);
+  stack_->addWidget(plane_);
+  centreLayout->addWidget(stack_, 1);
+  setCentralWidget(centre);
+
+  buildDocks();
+  player_ = new PlayerBar(this, options_.probeAudioDevices);
+  auto* playerBarHost = new QToolBar(tr("Player"), this);
+  playerBarHost->setObjectName(QStringLiteral("playerToolBar"));
+  playerBarHost->setMovable(false);
+  playerBarHost->addWidget(player_);
+  addToolBar(Qt::BottomToolBarArea, playerBarHost);
+  buildStatusBar();
+  buildActions();
+
+  // Wiring.
+  connect(store_, &LibraryStoreWorker::loaded, this, &MainWindow::applySnapshot);
+  connect(store_, &LibraryStoreWorker::failed, this, [this](const QString& m) { showMessage(m, 15000); });
+  connect(store_, &LibraryStoreWorker::playlistSaved, this, [this](qint64 id, const QString& name) {
+    showMessage(tr("Saved playlist “%1”").arg(name));
+    QTimer::singleShot(0, this, [this, id] { playlist_->openSavedPlaylist(id); });
+  });
+  connect(scan_, &ScanController::progress, this, &MainWindow::onScanProgress);
+  connect(scan_, &ScanController::libraryChanged, store_, &LibraryStoreWorker::reload);
+  connect(scan_, &ScanController::finished, this, &MainWindow::onScanFinished);
+  connect(scan_, &ScanController::failed, this, [this](const QString& m) { showMessage(m, 15000); });
+  connect(scan_, &ScanController::started, this, [this] {
+    scanBox_->setVisible(true);
+    scanBar_->setRange(0, 0);
+    scanLabel_->setText(tr("Looking for music…"));
+    pauseButton_->setText(tr("Pause"));
+    updateCentral();
+  });
+  connect(watcher_, &FolderWatcher::rescanNeeded, this, [this] {
+    if (scan_->running()) rescanPending_ = true;
+    else if (scan_->hasAnalyzer() && !roots_.isEmpty()) rescan();
+  });
+
+  connect(plane_, &MoodPlaneWidget::regionChanged, playlist_, &PlaylistPanel::setRegion);
+  connect(plane_, &MoodPlaneWidget::regionCleared, playlist_, &PlaylistPanel::clearRegion);
+  connect(plane_, &MoodPlaneWidget::selectionChanged, this, &MainWindow::selectSongs);
+  connect(plane_, &MoodPlaneWidget::songActivated, this,
+          [this](qint64 id) { player_->playQueue({id}, 0); });
+  connect(playlist_, &PlaylistPanel::songSelected, this, [this](qint64 id) { selectSongs({id}); });
+  connect(playlist_, &PlaylistPanel::playRequested, player_, &PlayerBar::playQueue);
+  connect(playlist_, &PlaylistPanel::saveRequested, store_, &LibraryStoreWorker::savePlaylist);
+  connect(playlist_, &PlaylistPanel::removeRequested, store_, &LibraryStoreWorker::removePlaylist);
+  connect(playlist_, &PlaylistPanel::message, this, [this](const QString& m) { showMessage(m); });
+  connect(player_, &PlayerBar::currentSongChanged, plane_, &MoodPlaneWidget::setPlayingSong);
+  connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+          &MainWindow::onTableSelection);
+  connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+    const qint64 id = index.data(LibraryTableModel::SongIdRole).toLongLong();
+    if (id != 0) player_->playQueue({id}, 0);
+  });
+  connect(filterEdit_, &QLineEdit::textChanged, filter_, &QSortFilterProxyModel::setFilterFixedString);
+
+  loadSettings();
+  updateCentral();
+  store_->reload();
+  watcher_->setRoots(roots_);
+  if (options_.rescanOnStartup && scan_->hasAnalyzer() && !roots_.isEmpty())
+    QTimer::singleShot(0, this, &MainWindow::rescan);
+}
+
+MainWindow::~MainWindow() {
+  scan_->cancel();
+  scan_->wait();
+}
+
+void MainWindow::buildDocks() {
+  // Library table.
+  auto* libraryBox = new QWidget(this);
+  auto* libraryLayout = new QVBoxLayout(libraryBox);
+  libraryLayout->setContentsMargins(4, 4, 4, 4);
+  filterEdit_ = new QLineEdit(libraryBox);
+  filterEdit_->setPlaceholderText(tr("Filter by title, artist, album, genre… (Ctrl+F)"));
+  filterEdit_->setClearButtonEnabled(true);
+  libraryLayout->addWidget(filterEdit_);
+  tableModel_ = new LibraryTableModel(this);
+  filter_ = new LibraryFilterModel(this);
+  filter_->setSourceModel(tableModel_);
+  table_ = new QTableView(libraryBox);
+  table_->setModel(filter_);
+  table_->setSortingEnabled(true);
+  table_->sortByColumn(-1, Qt::AscendingOrder);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  table_->setAlternatingRowColors(true);
+  table_->verticalHeader()->setVisible(false);
+  table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+  table_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+  const int em = fontMetrics().averageCharWidth();
+  const int widths[] = {28, 20, 20, 12, 7, 8, 8, 6, 6, 10};
+  for (int c = 0; c < LibraryTableModel::ColumnCount; ++c) table_->setColumnWidth(c, widths[c] * em);
+  libraryLayout->addWidget(table_);
+  auto* libraryDock = new QDockWidget(tr("Library"), this);
+  libraryDock->setObjectName(QStringLiteral("libraryDock"));
+  libraryDock->setWidget(libraryBox);
+  addDockWidget(Qt::BottomDockWidgetArea, libraryDock);
+
+  playlist_ = new PlaylistPanel(this);
+  auto* playlistDock = new QDockWidget(tr("Playlist"), this);
+  playlistDock->setObjectName(QStringLiteral("playlistDock"));
+  playlistDock->setWidget(playlist_);
+  addDockWidget(Qt::RightDockWidgetArea, playlistDock);
+
+  songPanel_ = new SongPanel(this);
+  auto* songDock = new QDockWidget(tr("Song"), this);
+  songDock->setObjectName(QStringLiteral("songDock"));
+  songDock->setWidget(songPanel_);
+  addDockWidget(Qt::RightDockWidgetArea, songDock);
+  resizeDocks({playlistDock}, {fontMetrics().averageCharWidth() * 60}, Qt::Horizontal);
+  resizeDocks({libraryDock}, {fontMetrics().height() * 12}, Qt::Vertical);
+}
+
+void MainWindow::buildStatusBar() {
+  scanBox_ = new QWidget(this);
+  auto* layout = new QHBoxLayout(scanBox_);
+  layout->setContentsMargins(0, 0, 0, 0);
+  scanLabel_ = new QLabel(scanBox_);
+  scanBar_ = new QProgressBar(scanBox_);
+  scanBar_->setMaximumWidth(fontMetrics().averageCharWidth() * 30);
+  pauseButton_ = new QPushButton(tr("Pause"), scanBox_);
+  cancelButton_ = new QPushButton(tr("Cancel"), scanBox_);
+  layout->addWidget(scanLabel_, 1);
+  layout->addWidget(scanBar_);
+  layout->addWidget(pauseButton_);
+  layout->addWidget(cancelButton_);
+  scanBox_->setVisible(false);
+  statusBar()->addWidget(scanBox_, 1);
+  modelLabel_ = new QLabel(options_.analyzer ? tr("Model: %1").arg(options_.modelDescription)
+                                             : tr("No mood model"),
+                           this);
+  statusBar()->addPermanentWidget(modelLabel_);
+  connect(pauseButton_, &QPushButton::clicked, this, [this] {
+    if (scan_->paused()) {
+      scan_->resume();
+      pauseButton_->setText(tr("Pause"));
+    } else {
+      scan_->pause();
+      pauseButton_->setText(tr("Resume"));
+    }
+  });
+  connect(cancelButton_, &QPushButton::clicked, scan_, &ScanController::cancel);
+}
+
+void MainWindow::buildActions() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* add = file->addAction(tr("&Add folder…"), this, &MainWindow::chooseFolder);
+  add->setShortcut(QKeySequence::Open);
+  QAction* rescanAction = file->addAction(tr("&Rescan"), this, &MainWindow::rescan);
+  rescanAction->setShortcut(QKeySequence(Qt::Key_F5));
+  QAction* exportAction = file->addAction(tr("&Export playlist…"), this, &MainWindow::exportPlaylist);
+  exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  ellipsesAction_ = view->addAction(tr("Uncertainty &ellipses"));
+  ellipsesAction_->setCheckable(true);
+  connect(ellipsesAction_, &QAction::toggled, plane_, &MoodPlaneWidget::setEllipsesVisible);
+  twoSigmaAction_ = view->addAction(tr("Also &2σ ellipses"));
+  twoSigmaAction_->setCheckable(true);
+  connect(twoSigmaAction_, &QAction::toggled, plane_, &MoodPlaneWidget::setTwoSigma);
+  QMenu* colour = view->addMenu(tr("&Colour by"));
+  colourGroup_ = new QActionGroup(this);
+  const std::pair<ColourBy, QString> colourings[] = {{ColourBy::Quadrant, tr("&Quadrant")},
+                                                     {ColourBy::Genre, tr("&Genre")},
+                                                     {ColourBy::Uncertainty, tr("&Uncertainty")}};
+  for (const auto& [by, name] : colourings) {
+    QAction* a = colour->addAction(name);
+    a->setCheckable(true);
+    a->setData(static_cast<int>(by));
+    a->setChecked(by == ColourBy::Quadrant);
+    colourGroup_->addAction(a);
+  }
+  connect(colourGroup_, &QActionGroup::triggered, this,
+          [this](QAction* a) { setColourBy(static_cast<ColourBy>(a->data().toInt())); });
+  QMenu* tools = view->addMenu(tr("&Region tool"));
+  toolGroup_ = new QActionGroup(this);
+  const std::pair<RegionTool, QString> toolNames[] = {{RegionTool::Rectangle, tr("&Rectangle")},
+                                                      {RegionTool::Lasso, tr("&Lasso")},
+                                                      {RegionTool::Circle, tr("&Circle")}};
+  for (const auto& [tool, name] : toolNames) {
+    QAction* a = tools->addAction(name);
+    a->setCheckable(true);
+    a->setData(static_cast<int>(tool));
+    a->setChecked(tool == RegionTool::Rectangle);
+    toolGroup_->addAction(a);
+  }
+  connect(toolGroup_, &QActionGroup::triggered, this,
+          [this](QAction* a) { plane_->setRegionTool(static_cast<RegionTool>(a->data().toInt())); });
+  view->addSeparator();
+  QAction* zoomIn = view->addAction(tr("Zoom &in"), this, [this] { plane_->zoomBy(1.25); });
+  zoomIn->setShortcuts({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn});
+  QAction* zoomOut = view->addAction(tr("Zoom &out"), this, [this] { plane_->zoomBy(0.8); });
+  zoomOut->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut});
+  QAction* reset = view->addAction(tr("&Reset view"), plane_, &MoodPlaneWidget::resetView);
+  reset->setShortcut(QKeySequence(Qt::Key_0));
+  view->addSeparator();
+  darkAction_ = view->addAction(tr("&Dark theme"));
+  darkAction_->setCheckable(true);
+  connect(darkAction_, &QAction::toggled, this, &MainWindow::setDarkTheme);
+  view->addSeparator();
+  for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+
+  QMenu* playback = menuBar()->addMenu(tr("&Playback"));
+  QAction* playPause = playback->addAction(tr("Play / &pause"), player_, &PlayerBar::togglePlayPause);
+  playPause->setShortcut(QKeySequence(Qt::Key_Space));
+  playback->addAction(tr("&Next"), player_, &PlayerBar::next)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Right));
+  playback->addAction(tr("P&revious"), player_, &PlayerBar::previous)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Left));
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About Moodplane"), this, &MainWindow::about);
+
+  // Window-wide shortcuts without a menu entry.
+  auto* focusFilter = new QAction(this);
+  focusFilter->setShortcut(QKeySequence::Find);
+  connect(focusFilter, &QAction::triggered, this, [this] {
+    filterEdit_->parentWidget()->parentWidget()->show();
+    filterEdit_->setFocus();
+    filterEdit_->selectAll();
+  });
+  auto* clear = new QAction(this);
+  clear->setShortcut(QKeySequence(Qt::Key_Escape));
+  connect(clear, &QAction::triggered, this, [this] {
+    selectSongs({});
+    plane_->clearRegion();
+  });
+  addActions({focusFilter, clear});
+
+  // Plane tool bar: region tools, ellipses, colouring.
+  QToolBar* bar = addToolBar(tr("Plane"));
+  bar->setObjectName(QStringLiteral("planeToolBar"));
+  bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+  bar->addActions(toolGroup_->actions());
+  bar->addSeparator();
+  bar->addAction(ellipsesAction_);
+  bar->addSeparator();
+  auto* colourBox = new QComboBox(bar);
+  for (const auto& [by, name] : colourings) colourBox->addItem(QString(name).remove(QLatin1Char('&')), static_cast<int>(by));
+  colourBox->setToolTip(tr("Colour points by"));
+  bar->addWidget(new QLabel(tr(" Colour by "), bar));
+  bar->addWidget(colourBox);
+  connect(colourBox, &QComboBox::activated, this,
+          [this, colourBox](int i) { setColourBy(static_cast<ColourBy>(colourBox->itemData(i).toInt())); });
+  connect(colourGroup_, &QActionGroup::triggered, colourBox,
+          [colourBox](QAction* a) { colourBox->setCurrentIndex(colourBox->findData(a->data())); });
+  colourBox->setObjectName(QStringLiteral("colourBox"));
+}
+
+void MainWindow::setColourBy(ColourBy by) {
+  plane_->setColourBy(by);
+  for (QAction* a : colourGroup_->actions())
+    if (a->data().toInt() == static_cast<int>(by)) a->setChecked(true);
+  if (auto* box = findChild<QComboBox*>(QStringLiteral("colourBox")))
+    box->setCurrentIndex(box->findData(static_cast<int>(by)));
+}
+
+void MainWindow::setDarkTheme(bool dark) {
+  if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance())) applyTheme(*app, dark);
+  if (darkAction_->isChecked() != dark) darkAction_->setChecked(dark);
+}
+
+void MainWindow::loadSettings() {
+  QSettings& s = *settings_;
+  roots_ = s.value(QStringLiteral("library/roots")).toStringList();
+  setColourBy(static_cast<ColourBy>(std::clamp(s.value(QStringLiteral("view/colourBy"), 0).toInt(), 0, 2)));
+  ellipsesAction_->setChecked(s.value(QStringLiteral("view/ellipses"), false).toBool());
+  twoSigmaAction_->setChecked(s.value(QStringLiteral("view/twoSigma"), false).toBool());
+  const int tool = std::clamp(s.value(QStringLiteral("view/regionTool"), 0).toInt(), 0, 2);
+  for (QAction* a : toolGroup_->actions())
+    if (a->data().toInt() == tool) a->setChecked(true);
+  plane_->setRegionTool(static_cast<RegionTool>(tool));
+  if (s.value(QStringLiteral("view/dark"), false).toBool()) setDarkTheme(true);
+  playlist_->setLimit(s.value(QStringLiteral("playlist/limit"), 50).toInt());
+  if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())) {
+    const int em = fontMetrics().height();
+    resize(em * 90, em * 56);
+  }
+  restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void MainWindow::saveSettings() {
+  QSettings& s = *settings_;
+  s.setValue(QStringLiteral("library/roots"), roots_);
+  s.setValue(QStringLiteral("view/colourBy"), static_cast<int>(plane_->colourBy()));
+  s.setValue(QStringLiteral("view/ellipses"), ellipsesAction_->isChecked());
+  s.setValue(QStringLiteral("view/twoSigma"), twoSigmaAction_->isChecked());
+  s.setValue(QStringLiteral("view/regionTool"), static_cast<int>(plane_->regionTool()));
+  s.setValue(QStringLiteral("view/dark"), darkAction_->isChecked());
+  s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  s.setValue(QStringLiteral("window/state"), saveState());
+  s.sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  saveSettings();
+  scan_->cancel();
+  QMainWindow::closeEvent(event);
+}
+
+void MainWindow::addFolder(const QString& folder) {
+  const QFileInfo info(folder);
+  if (!info.isDir()) {
+    showMessage(tr("Not a folder: %1").arg(folder));
+    return;
+  }
+  const QString path = info.canonicalFilePath();
+  if (!roots_.contains(path)) roots_.append(path);
+  settings_->setValue(QStringLiteral("library/roots"), roots_);
+  watcher_->setRoots(roots_);
+  if (scan_->running()) rescanPending_ = true;
+  else rescan();
+}
+
+void MainWindow::rescan() {
+  if (roots_.isEmpty()) {
+    showMessage(tr("No library folder yet: use File ▸ Add folder…"));
+    return;
+  }
+  if (scan_->running()) {
+    rescanPending_ = true;
+    return;
+  }
+  scan_->start(roots_);
+}
+
+void MainWindow::chooseFolder() {
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("Add a music folder"), QDir::homePath());
+  if (!dir.isEmpty()) addFolder(dir);
+}
+
+void MainWindow::exportPlaylist() { playlist_->exportWithDialog(); }
+
+void MainWindow::about() {
+  QMessageBox::about(
+      this, tr("About Moodplane"),
+      tr("<h3>Moodplane %1</h3><p>A music mood explorer: every song on the valence–arousal plane "
+         "with its predictive uncertainty (deep Gaussian processes over locally aggregated acoustic "
+         "Fisher vectors, Chapaneri &amp; Jayaswal 2020).</p><p>%2</p>")
+          .arg(QStringLiteral(MOODPLANE_VERSION), modelLabel_->text().toHtmlEscaped()));
+}
+
+void MainWindow::showMessage(const QString& text, int ms) { statusBar()->showMessage(text, ms); }
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  for (const QUrl& url : event->mimeData()->urls()) {
+    if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isDir()) {
+      event->acceptProposedAction();
+      return;
+    }
+  }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  for (const QUrl& url : event->mimeData()->urls())
+    if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isDir()) addFolder(url.toLocalFile());
+  event->acceptProposedAction();
+}
+
+bool MainWindow::welcomeShown() const { return stack_->currentIndex() == 0; }
+
+void MainWindow::updateCentral() {
+  const bool empty = (!library_ || library_->songs.empty()) && !scan_->running();
+  stack_->setCurrentIndex(empty ? 0 : 1);
+}
+
+void MainWindow::applySnapshot(SnapshotPtr library) {
+  library_ = std::move(library);
+  const QList<qint64> selected = plane_->selectedSongs();
+  plane_->setLibrary(library_);
+  {
+    syncingSelection_ = true;
+    tableModel_->setLibrary(library_);
+    syncingSelection_ = false;
+  }
+  playlist_->setLibrary(library_);
+  player_->setLibrary(library_);
+  QList<qint64> kept;
+  for (qint64 id : selected)
+    if (library_->find(id)) kept.append(id);
+  selectSongs(kept);
+  updateCentral();
+  Q_EMIT libraryLoaded();
+}
+
+void MainWindow::selectSongs(const QList<qint64>& ids) {
+  if (syncingSelection_) return;
+  syncingSelection_ = true;
+  plane_->setSelectedSongs(ids);
+  QItemSelection selection;
+  for (qint64 id : ids) {
+    const int row = tableModel_->rowOfSong(id);
+    if (row < 0) continue;
+    const QModelIndex index = filter_->mapFromSource(tableModel_->index(row, 0));
+    if (index.isValid()) selection.select(index, index);
+  }
+  table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  if (!selection.isEmpty()) table_->scrollTo(selection.indexes().first());
+  songPanel_->setSong(ids.isEmpty() || !library_ ? nullptr : library_->find(ids.first()));
+  syncingSelection_ = false;
+}
+
+void MainWindow::onTableSelection() {
+  if (syncingSelection_) return;
+  QList<qint64> ids;
+  for (const QModelIndex& index : table_->selectionModel()->selectedRows())
+    ids.append(index.data(LibraryTableModel::SongIdRole).toLongLong());
+  syncingSelection_ = true;
+  plane_->setSelectedSongs(ids);
+  songPanel_->setSong(ids.isEmpty() || !library_ ? nullptr : library_->find(ids.first()));
+  syncingSelection_ = false;
+}
+
+void MainWindow::onScanProgress(const library::ScanProgress& p) {
+  if (p.total == 0) {
+    scanBar_->setRange(0, 0);
+    scanLabel_->setText(tr("Looking for music…"));
+    return;
+  }
+  scanBar_->setRange(0, static_cast<int>(p.total));
+  scanBar_->setValue(static_cast<int>(p.done));
+  scanLabel_->setText(tr("%1 / %2 songs · %3 songs/s · ETA %4 · %5")
+                          .arg(p.done)
+                          .arg(p.total)
+                          .arg(p.songsPerSecond, 0, 'f', 1)
+                          .arg(formatEta(p.etaSeconds),
+                               QFileInfo(QString::fromStdString(p.currentFile)).fileName()));
+}
+
+void MainWindow::onScanFinished(bool ok, const QString& summary) {
+  scanBox_->setVisible(false);
+  showMessage(summary, ok ? 10000 : 30000);
+  watcher_->setRoots(roots_);  // pick up new sub-folders
+  updateCentral();
+  Q_EMIT scanFinished(ok);
+  if (rescanPending_) {
+    rescanPending_ = false;
+    QTimer::singleShot(0, this, &MainWindow::rescan);
+  }
+}
+
+}  // namespace mp::ui
