@@ -19,4 +19,5 @@ inline constexpr int kExitUsage = 2;
 
 
 void addFeaturesCommand(CLI::App& root, CommandRunner& runner);
+void addBenchCommand(CLI::App& root, CommandRunner& runner);
 }  // namespace mp::cli

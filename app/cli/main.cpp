@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   mp::cli::CommandRunner runner;
   // Commands register here as they land (one add*Command per file in app/cli/).
   mp::cli::addFeaturesCommand(app, runner);
+  mp::cli::addBenchCommand(app, runner);
 
   app.failure_message(CLI::FailureMessage::help);
   try {
