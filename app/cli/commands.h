@@ -19,5 +19,8 @@ inline constexpr int kExitUsage = 2;
 
 
 void addFeaturesCommand(CLI::App& root, CommandRunner& runner);
+void addQueryCommand(CLI::App& root, CommandRunner& runner);
+void addRateCommand(CLI::App& root, CommandRunner& runner);
+void addExportCommand(CLI::App& root, CommandRunner& runner);
 void addBenchCommand(CLI::App& root, CommandRunner& runner);
 }  // namespace mp::cli

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   mp::cli::CommandRunner runner;
   // Commands register here as they land (one add*Command per file in app/cli/).
   mp::cli::addFeaturesCommand(app, runner);
+  mp::cli::addQueryCommand(app, runner);
+  mp::cli::addRateCommand(app, runner);
+  mp::cli::addExportCommand(app, runner);
   mp::cli::addBenchCommand(app, runner);
 
   app.failure_message(CLI::FailureMessage::help);
