@@ -101,3 +101,5 @@ class PlaylistPanel : public QWidget {
 };
 
 }  // namespace mp::ui
+
+Q_DECLARE_METATYPE(mp::library::Playlist)

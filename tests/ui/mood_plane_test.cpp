@@ -1,0 +1,270 @@
+// The mood plane: one point per analysed song, hover lookup, ellipse geometry, region tools.
+#include "tests/ui/ui_test_support.h"
+#include "ui/covariance_ellipse.h"
+#include "ui/mood_plane_widget.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+namespace mp::ui {
+namespace {
+
+using library::MoodEstimate;
+
+std::size_t analysedCount(const std::vector<library::SongRecord>& songs) {
+  std::size_t n = 0;
+  for (const auto& s : songs) n += s.prediction.has_value();
+  return n;
+}
+
+struct PlaneFixture : ::testing::Test {
+  void SetUp() override {
+    test::testApp();
+    plane.resize(640, 600);
+    plane.show();
+    QCoreApplication::processEvents();
+  }
+  MoodPlaneWidget plane;
+};
+
+TEST_F(PlaneFixture, ShowsOnePointPerAnalysedSongInEveryColouring) {
+  for (std::size_t n : {0u, 1u, 57u, 1000u}) {
+    auto songs = test::syntheticSongs(n);
+    const std::size_t expected = analysedCount(songs);
+    plane.setLibrary(makeSnapshot(songs));
+    for (ColourBy by : {ColourBy::Quadrant, ColourBy::Genre, ColourBy::Uncertainty}) {
+      plane.setColourBy(by);
+      EXPECT_EQ(plane.plottedPointCount(), expected) << "n=" << n << " colouring " << int(by);
+    }
+    plane.setColourBy(ColourBy::Quadrant);
+  }
+}
+
+TEST_F(PlaneFixture, QuadrantColouringHasOneClassPerOccupiedQuadrant) {
+  std::vector<library::SongRecord> songs;
+  const double corners[][2] = {{0.8, 0.8}, {0.2, 0.9}, {0.1, 0.1}};  // no calm/relaxed song
+  for (int i = 0; i < 3; ++i) {
+    library::SongRecord s;
+    s.id = i + 1;
+    s.path = "/x/" + std::to_string(i);
+    s.prediction = MoodEstimate{corners[i][0], corners[i][1], 0.01, 0, 0.01};
+    songs.push_back(s);
+  }
+  plane.setLibrary(makeSnapshot(songs));
+  EXPECT_EQ(plane.colourClassCount(), 3);
+}
+
+TEST_F(PlaneFixture, HoverLookupFindsTheNearestSongWithinTheRadius) {
+  auto songs = test::syntheticSongs(3000, 11);
+  plane.setLibrary(makeSnapshot(songs));
+  plane.replot();
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> px(0, plane.width()), py(0, plane.height());
+  int hits = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const QPointF pixel(px(rng), py(rng));
+    // Brute force in pixel space (independent of the grid).
+    double best = 8.0 * 8.0;
+    qint64 bestId = 0;
+    for (const auto& s : songs) {
+      if (!s.prediction) continue;
+      const QPointF p = plane.pixelFor(s.prediction->valence, s.prediction->arousal);
+      const double d = (p.x() - pixel.x()) * (p.x() - pixel.x()) + (p.y() - pixel.y()) * (p.y() - pixel.y());
+      if (d <= best) best = d, bestId = s.id;
+    }
+    const auto found = plane.songAt(pixel);
+    if (bestId == 0) {
+      EXPECT_FALSE(found.has_value()) << "trial " << trial;
+    } else {
+      ASSERT_TRUE(found.has_value()) << "trial " << trial;
+      // Equal distances may resolve to either song: compare distances, not ids.
+      const auto* s = &songs[static_cast<std::size_t>(*found - 1)];
+      const QPointF p = plane.pixelFor(s->prediction->valence, s->prediction->arousal);
+      const double d = (p.x() - pixel.x()) * (p.x() - pixel.x()) + (p.y() - pixel.y()) * (p.y() - pixel.y());
+      EXPECT_NEAR(d, best, 1e-6) << "trial " << trial;
+      ++hits;
+    }
+  }
+  EXPECT_GT(hits, 20);  // the sample really exercised the lookup
+}
+
+TEST_F(PlaneFixture, MouseHoverReportsTheSongUnderTheCursor) {
+  auto songs = test::syntheticSongs(200, 5);
+  plane.setLibrary(makeSnapshot(songs));
+  plane.replot();
+  const auto& target = songs[4];
+  ASSERT_TRUE(target.prediction);
+  QSignalSpy hovered(&plane, &MoodPlaneWidget::songHovered);
+  const QPointF at = plane.pixelFor(target.prediction->valence, target.prediction->arousal);
+  QTest::mouseMove(&plane, at.toPoint());
+  ASSERT_TRUE(test::waitUntil([&] { return plane.hoveredSong() != 0; }, 2000));
+  // The hovered song is the one there (or one drawn on exactly the same pixel).
+  const auto* h = &songs[static_cast<std::size_t>(plane.hoveredSong() - 1)];
+  const QPointF hp = plane.pixelFor(h->prediction->valence, h->prediction->arousal);
+  EXPECT_LE(std::hypot(hp.x() - at.x(), hp.y() - at.y()), 8.0 + 1.0);
+  EXPECT_GE(hovered.count(), 1);
+}
+
+TEST(CovarianceEllipse, AxesAndOrientationOfAKnownCovariance) {
+  // S = R(theta) diag(a^2, b^2) R(theta)^T with a = 0.10, b = 0.04, theta = 30 degrees.
+  const double a = 0.10, b = 0.04, theta = std::numbers::pi / 6;
+  const double c = std::cos(theta), s = std::sin(theta);
+  MoodEstimate e;
+  e.valence = 0.4;
+  e.arousal = 0.7;
+  e.covVV = a * a * c * c + b * b * s * s;
+  e.covAA = a * a * s * s + b * b * c * c;
+  e.covVA = (a * a - b * b) * s * c;
+  const EllipseAxes axes = ellipseAxes(e);
+  EXPECT_NEAR(axes.major, a, 1e-12);
+  EXPECT_NEAR(axes.minor, b, 1e-12);
+  EXPECT_NEAR(axes.angle, theta, 1e-12);
+
+  for (double k : {1.0, 2.0}) {
+    std::vector<double> xs, ys;
+    appendEllipse(e, k, 360, xs, ys);
+    ASSERT_EQ(xs.size(), 361u);
+    EXPECT_DOUBLE_EQ(xs.front(), xs.back());
+    EXPECT_DOUBLE_EQ(ys.front(), ys.back());
+    // Every vertex lies on the Mahalanobis contour d^2 = k^2.
+    const double det = e.covVV * e.covAA - e.covVA * e.covVA;
+    double far = 0, near = 1e9, farAngle = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      const double dx = xs[i] - e.valence, dy = ys[i] - e.arousal;
+      const double m = (e.covAA * dx * dx - 2 * e.covVA * dx * dy + e.covVV * dy * dy) / det;
+      EXPECT_NEAR(m, k * k, 1e-9);
+      const double r = std::hypot(dx, dy);
+      if (r > far) far = r, farAngle = std::atan2(dy, dx);
+      near = std::min(near, r);
+    }
+    EXPECT_NEAR(far, k * a, 1e-6);
+    EXPECT_NEAR(near, k * b, 1e-4);
+    // The farthest vertex points along the major axis (either direction).
+    const double diff = std::remainder(farAngle - theta, std::numbers::pi);
+    EXPECT_NEAR(diff, 0.0, 1e-6);
+  }
+}
+
+TEST(CovarianceEllipse, DegenerateAndAxisAlignedCases) {
+  MoodEstimate e{0.5, 0.5, 0.0, 0.0, 0.0};
+  EXPECT_EQ(ellipseAxes(e).major, 0.0);
+  EXPECT_EQ(correlation(e), 0.0);
+  MoodEstimate tall{0.5, 0.5, 0.01, 0.0, 0.04};  // sigma_a = 0.2 > sigma_v = 0.1
+  const EllipseAxes axes = ellipseAxes(tall);
+  EXPECT_NEAR(axes.major, 0.2, 1e-12);
+  EXPECT_NEAR(axes.minor, 0.1, 1e-12);
+  EXPECT_NEAR(std::abs(axes.angle), std::numbers::pi / 2, 1e-12);
+  MoodEstimate corr{0.5, 0.5, 0.04, 0.01, 0.01};
+  EXPECT_NEAR(correlation(corr), 0.01 / (0.2 * 0.1), 1e-12);
+}
+
+TEST_F(PlaneFixture, EllipsesAreDrawnForEverySongOnlyWhenToggled) {
+  auto songs = test::syntheticSongs(300);
+  plane.setLibrary(makeSnapshot(songs));
+  EXPECT_EQ(plane.ellipseCount(), 0u);
+  plane.setEllipsesVisible(true);
+  EXPECT_EQ(plane.ellipseCount(), analysedCount(songs));
+  plane.setColourBy(ColourBy::Genre);  // rebuilt with the new classes
+  EXPECT_EQ(plane.ellipseCount(), analysedCount(songs));
+  plane.setEllipsesVisible(false);
+  EXPECT_EQ(plane.ellipseCount(), 0u);
+}
+
+TEST_F(PlaneFixture, RectangleDragEmitsTheDraggedRegionLive) {
+  plane.setLibrary(makeSnapshot(test::syntheticSongs(100)));
+  plane.setRegionTool(RegionTool::Rectangle);
+  QSignalSpy spy(&plane, &MoodPlaneWidget::regionChanged);
+  const QPoint from = plane.pixelFor(0.2, 0.3).toPoint();
+  const QPoint mid = plane.pixelFor(0.4, 0.5).toPoint();
+  const QPoint to = plane.pixelFor(0.6, 0.8).toPoint();
+  QTest::mousePress(&plane, Qt::LeftButton, Qt::NoModifier, from);
+  QTest::mouseMove(&plane, mid);
+  const int afterFirstMove = spy.count();
+  QTest::mouseMove(&plane, to);
+  QTest::mouseRelease(&plane, Qt::LeftButton, Qt::NoModifier, to);
+  EXPECT_GE(afterFirstMove, 1);  // live while dragging
+  ASSERT_GE(spy.count(), 2);
+  const auto region = spy.last().at(0).value<library::Region>();
+  const auto* rect = std::get_if<library::RectRegion>(&region);
+  ASSERT_NE(rect, nullptr);
+  const double tol = 0.01;  // a few pixels
+  EXPECT_NEAR(std::min(rect->v0, rect->v1), 0.2, tol);
+  EXPECT_NEAR(std::max(rect->v0, rect->v1), 0.6, tol);
+  EXPECT_NEAR(std::min(rect->a0, rect->a1), 0.3, tol);
+  EXPECT_NEAR(std::max(rect->a0, rect->a1), 0.8, tol);
+}
+
+TEST_F(PlaneFixture, LassoDragEmitsAPolygonThroughTheCursorPath) {
+  plane.setRegionTool(RegionTool::Lasso);
+  QSignalSpy spy(&plane, &MoodPlaneWidget::regionChanged);
+  const double path[][2] = {{0.2, 0.2}, {0.8, 0.2}, {0.8, 0.8}, {0.2, 0.8}};
+  QTest::mousePress(&plane, Qt::LeftButton, Qt::NoModifier, plane.pixelFor(0.2, 0.2).toPoint());
+  for (int step = 1; step <= 40; ++step) {
+    const int seg = (step - 1) / 10;
+    const double t = ((step - 1) % 10 + 1) / 10.0;
+    const auto& p0 = path[seg];
+    const auto& p1 = path[(seg + 1) % 4];
+    QTest::mouseMove(&plane, plane.pixelFor(p0[0] + t * (p1[0] - p0[0]), p0[1] + t * (p1[1] - p0[1])).toPoint());
+  }
+  QTest::mouseRelease(&plane, Qt::LeftButton, Qt::NoModifier, plane.pixelFor(0.2, 0.2).toPoint());
+  ASSERT_GE(spy.count(), 1);
+  const auto region = spy.last().at(0).value<library::Region>();
+  const auto* poly = std::get_if<library::PolygonRegion>(&region);
+  ASSERT_NE(poly, nullptr);
+  EXPECT_GE(poly->vertices.size(), 20u);
+  EXPECT_TRUE(library::containsPoint(region, 0.5, 0.5));
+  EXPECT_FALSE(library::containsPoint(region, 0.1, 0.5));
+  EXPECT_FALSE(library::containsPoint(region, 0.9, 0.9));
+}
+
+TEST_F(PlaneFixture, CircleToolClickDropsACircleOfTheDefaultRadius) {
+  plane.setLibrary(makeSnapshot({}));
+  plane.setRegionTool(RegionTool::Circle);
+  plane.setCircleRadius(0.15);
+  QSignalSpy spy(&plane, &MoodPlaneWidget::regionChanged);
+  QTest::mouseClick(&plane, Qt::LeftButton, Qt::NoModifier, plane.pixelFor(0.3, 0.6).toPoint());
+  ASSERT_EQ(spy.count(), 1);
+  const auto region = spy.last().at(0).value<library::Region>();
+  const auto* circle = std::get_if<library::CircleRegion>(&region);
+  ASSERT_NE(circle, nullptr);
+  EXPECT_NEAR(circle->v, 0.3, 0.01);
+  EXPECT_NEAR(circle->a, 0.6, 0.01);
+  EXPECT_DOUBLE_EQ(circle->radius, 0.15);
+}
+
+TEST_F(PlaneFixture, ClickSelectsTheSongAndCtrlClickToggles) {
+  auto songs = test::syntheticSongs(50, 9);
+  plane.setLibrary(makeSnapshot(songs));
+  QSignalSpy spy(&plane, &MoodPlaneWidget::selectionChanged);
+  const auto& s = songs[0];
+  const QPoint at = plane.pixelFor(s.prediction->valence, s.prediction->arousal).toPoint();
+  const qint64 expected = plane.songAt(at).value_or(0);
+  ASSERT_NE(expected, 0);
+  QTest::mouseClick(&plane, Qt::LeftButton, Qt::NoModifier, at);
+  ASSERT_EQ(spy.count(), 1);
+  EXPECT_EQ(plane.selectedSongs(), QList<qint64>{expected});
+  QTest::mouseClick(&plane, Qt::LeftButton, Qt::ControlModifier, at);
+  EXPECT_TRUE(plane.selectedSongs().isEmpty());
+}
+
+TEST_F(PlaneFixture, MiddleDragPansAndZoomKeepsTheAspect) {
+  const double x0 = plane.xAxis->range().lower, y0 = plane.yAxis->range().lower;
+  const QPoint a = plane.pixelFor(0.5, 0.5).toPoint();
+  const QPoint b = a + QPoint(60, 0);
+  QTest::mousePress(&plane, Qt::MiddleButton, Qt::NoModifier, a);
+  QTest::mouseMove(&plane, b);
+  QTest::mouseRelease(&plane, Qt::MiddleButton, Qt::NoModifier, b);
+  EXPECT_LT(plane.xAxis->range().lower, x0);  // content moved right: view moved left
+  EXPECT_NEAR(plane.yAxis->range().lower, y0, 1e-9);
+  const double ratio = plane.xAxis->range().size() / plane.yAxis->range().size();
+  plane.zoomBy(2.0);
+  EXPECT_NEAR(plane.xAxis->range().size() / plane.yAxis->range().size(), ratio, 1e-9);
+}
+
+}  // namespace
+}  // namespace mp::ui
