@@ -22,5 +22,8 @@ void addFeaturesCommand(CLI::App& root, CommandRunner& runner);
 void addQueryCommand(CLI::App& root, CommandRunner& runner);
 void addRateCommand(CLI::App& root, CommandRunner& runner);
 void addExportCommand(CLI::App& root, CommandRunner& runner);
+void addTrainCommand(CLI::App& root, CommandRunner& runner);
+void addPredictCommand(CLI::App& root, CommandRunner& runner);
+void addEvalCommand(CLI::App& root, CommandRunner& runner);
 void addBenchCommand(CLI::App& root, CommandRunner& runner);
 }  // namespace mp::cli

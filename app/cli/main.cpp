@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   mp::cli::addQueryCommand(app, runner);
   mp::cli::addRateCommand(app, runner);
   mp::cli::addExportCommand(app, runner);
+  mp::cli::addTrainCommand(app, runner);
+  mp::cli::addPredictCommand(app, runner);
+  mp::cli::addEvalCommand(app, runner);
   mp::cli::addBenchCommand(app, runner);
 
   app.failure_message(CLI::FailureMessage::help);
