@@ -26,4 +26,6 @@ void addTrainCommand(CLI::App& root, CommandRunner& runner);
 void addPredictCommand(CLI::App& root, CommandRunner& runner);
 void addEvalCommand(CLI::App& root, CommandRunner& runner);
 void addBenchCommand(CLI::App& root, CommandRunner& runner);
+void addRegressCommand(CLI::App& root, CommandRunner& runner);
+void addBenchGpCommand(CLI::App& root, CommandRunner& runner);
 }  // namespace mp::cli

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
 
   mp::cli::CommandRunner runner;
   // Commands register here as they land (one add*Command per file in app/cli/).
+  mp::cli::addRegressCommand(app, runner);
+  mp::cli::addBenchGpCommand(app, runner);
   mp::cli::addFeaturesCommand(app, runner);
   mp::cli::addQueryCommand(app, runner);
   mp::cli::addRateCommand(app, runner);
