@@ -28,6 +28,9 @@ struct FormatCase {
   double sampleTol;      // max |decoded - reference| for lossless formats, < 0: lossy
 };
 
+// Test names and failure messages show the case's name, not its bytes.
+void PrintTo(const FormatCase& c, std::ostream* os) { *os << c.name; }
+
 constexpr double kSeconds = 3.0;
 
 const FormatCase kCases[] = {
