@@ -251,9 +251,11 @@ Result<std::vector<EvalResult>> evaluateModels(const std::vector<SongSegments>& 
   std::vector<std::vector<FoldMetrics>> perSpec(specs.size());
   std::vector<std::vector<double>> gammas(specs.size());
   std::vector<double> seconds(specs.size(), 0.0);
+  // When the gamma protocol uses the same number of folds, γ comes from the same splits.
+  const bool shared = config.gammaFolds == config.folds;
   for (int pass = 0; pass < 2; ++pass) {
     const int folds = pass == 0 ? config.folds : config.gammaFolds;
-    if (folds == 0) continue;
+    if (folds == 0 || (pass == 1 && shared)) continue;
     const auto assign = kFoldAssignment(n, folds, config.seed + static_cast<std::uint64_t>(pass));
     for (int f = 0; f < folds; ++f) {
       if (stopRequested(stop)) return fail("stopped");
@@ -273,9 +275,15 @@ Result<std::vector<EvalResult>> evaluateModels(const std::vector<SongSegments>& 
         if (pass == 0) {
           perSpec[s].push_back(regressionMetrics(truth, p, q));
           const auto& m = perSpec[s].back();
+          if (shared) {
+            Mat pm(static_cast<Eigen::Index>(p.size()), 2);
+            for (std::size_t i = 0; i < p.size(); ++i) pm.row(static_cast<Eigen::Index>(i)) << p[i].valence, p[i].arousal;
+            gammas[s].push_back(goodmanKruskalGamma(truth, pm));
+          }
           say(specs[s].model + "/" + specs[s].encoding + " fold " + std::to_string(f + 1) + "/" +
               std::to_string(folds) + ": R2 v " + std::to_string(m.r2Valence) + " a " + std::to_string(m.r2Arousal) +
-              " F1 " + std::to_string(m.quadrantF1) + " cov1 " + std::to_string(m.coverage1));
+              " F1 " + std::to_string(m.quadrantF1) + " cov1 " + std::to_string(m.coverage1) + " cov2 " + std::to_string(m.coverage2) +
+              " nlpd " + std::to_string(m.nlpd) + (shared ? " gamma " + std::to_string(gammas[s].back()) : ""));
         } else {
           Mat pm(static_cast<Eigen::Index>(p.size()), 2);
           for (std::size_t i = 0; i < p.size(); ++i) pm.row(static_cast<Eigen::Index>(i)) << p[i].valence, p[i].arousal;
