@@ -22,6 +22,7 @@ void addFeaturesCommand(CLI::App& root, CommandRunner& runner);
 void addQueryCommand(CLI::App& root, CommandRunner& runner);
 void addRateCommand(CLI::App& root, CommandRunner& runner);
 void addExportCommand(CLI::App& root, CommandRunner& runner);
+void addIndexCommand(CLI::App& root, CommandRunner& runner);
 void addTrainCommand(CLI::App& root, CommandRunner& runner);
 void addPredictCommand(CLI::App& root, CommandRunner& runner);
 void addEvalCommand(CLI::App& root, CommandRunner& runner);

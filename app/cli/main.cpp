@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   mp::cli::addQueryCommand(app, runner);
   mp::cli::addRateCommand(app, runner);
   mp::cli::addExportCommand(app, runner);
+  mp::cli::addIndexCommand(app, runner);
   mp::cli::addTrainCommand(app, runner);
   mp::cli::addPredictCommand(app, runner);
   mp::cli::addEvalCommand(app, runner);

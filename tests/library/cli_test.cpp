@@ -10,6 +10,8 @@
 
 #include <sys/wait.h>
 
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -175,6 +177,93 @@ TEST_F(CliLibrary, ForeignFileAsDatabaseIsRefusedAndUntouched) {
   r = runCli(dir, {"rate", "/music/sad.mp3", "--valence", "0.5", "--arousal", "0.5", "--db", notes});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(slurp(notes), "my notes\n");
+}
+
+void writeSineWav(const fs::path& path, double seconds, double freq) {
+  constexpr int kRate = 22050;
+  const int frames = static_cast<int>(seconds * kRate);
+  std::vector<std::int16_t> pcm(static_cast<std::size_t>(frames));
+  for (int i = 0; i < frames; ++i) {
+    pcm[static_cast<std::size_t>(i)] = static_cast<std::int16_t>(8000 * std::sin(2 * M_PI * freq * i / kRate));
+  }
+  auto u32 = [](std::uint32_t v) { return std::string(reinterpret_cast<const char*>(&v), 4); };
+  auto u16 = [](std::uint16_t v) { return std::string(reinterpret_cast<const char*>(&v), 2); };
+  const auto dataBytes = static_cast<std::uint32_t>(frames * 2);
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << "RIFF" << u32(36 + dataBytes) << "WAVEfmt " << u32(16) << u16(1) << u16(1) << u32(kRate)
+      << u32(kRate * 2) << u16(2) << u16(16) << "data" << u32(dataBytes);
+  out.write(reinterpret_cast<const char*>(pcm.data()), dataBytes);
+}
+
+TEST(CliIndex, TagsOnlyIndexIsIncrementalAndReportsFailures) {
+  if (!fs::exists(MOODPLANE_CLI_PATH)) GTEST_SKIP() << "moodplane-cli not built";
+  test::TempDir dir;
+  const fs::path music = dir.path() / "music dir";
+  writeSineWav(music / "a.wav", 1.0, 440);
+  writeSineWav(music / "sub" / "b.wav", 2.0, 220);
+  {
+    std::ofstream bad(music / "broken.wav", std::ios::binary);
+    bad << "RIFFjunkWAVEjunkjunkjunk";  // a WAV header with nothing behind it
+  }
+  const std::string db = dir.file("lib.sqlite");
+  auto r = runCli(dir, {"index", music.string(), "--db", db, "--tags-only", "--jobs", "2", "--json"});
+  EXPECT_EQ(r.code, 1) << "a failed file makes the exit status 1\n" << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["files"], 3);
+  EXPECT_EQ(doc["analysed"], 2);
+  ASSERT_EQ(doc["failed"].size(), 1u);
+  EXPECT_EQ(doc["failed"][0]["path"], (music / "broken.wav").string());
+  EXPECT_FALSE(doc["failed"][0]["reason"].get<std::string>().empty());
+  {
+    auto store = LibraryStore::open(db);
+    ASSERT_TRUE(store);
+    auto b = (*store)->songByPath((music / "sub" / "b.wav").string());
+    ASSERT_TRUE(b && b->has_value());
+    EXPECT_NEAR((*b)->durationSeconds, 2.0, 1e-3);
+    EXPECT_EQ((*b)->status, AnalysisStatus::Pending) << "no model: tags only";
+    EXPECT_FALSE((*b)->prediction);
+  }
+  // Rescan: nothing analysed, the broken file is not retried.
+  r = runCli(dir, {"index", music.string(), "--db", db, "--tags-only", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["unchanged"], 3);
+  EXPECT_EQ(doc["analysed"], 0);
+  EXPECT_TRUE(doc["failed"].empty());
+  // The indexed songs can be rated through the CLI.
+  r = runCli(dir, {"rate", (music / "a.wav").string(), "--valence", "0.2", "--arousal", "0.3", "--db", db});
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
+TEST(CliIndex, BadModelOrFolderFailsCleanly) {
+  if (!fs::exists(MOODPLANE_CLI_PATH)) GTEST_SKIP() << "moodplane-cli not built";
+  test::TempDir dir;
+  const fs::path music = dir.path() / "music";
+  writeSineWav(music / "a.wav", 0.5, 440);
+  const std::string model = dir.file("corrupt.mpmodel");
+  {
+    std::ofstream out(model, std::ios::binary);
+    out << "definitely not a model";
+  }
+  const std::string db = dir.file("lib.sqlite");
+  auto r = runCli(dir, {"index", music.string(), "--db", db, "--model", model});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_FALSE(r.err.empty());
+  r = runCli(dir, {"index", dir.file("no such folder"), "--db", db, "--tags-only"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("not a readable folder"), std::string::npos) << r.err;
+  EXPECT_EQ(runCli(dir, {"index", "--db", db}).code, 2);
+  EXPECT_EQ(runCli(dir, {"index", music.string(), "--jobs", "-3", "--db", db}).code, 2);
+  // A foreign file given as the database is refused and left alone.
+  const std::string notes = dir.file("notes.txt");
+  {
+    std::ofstream out(notes);
+    out << "keep me";
+  }
+  r = runCli(dir, {"index", music.string(), "--db", notes, "--tags-only"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(slurp(notes), "keep me");
 }
 
 }  // namespace
