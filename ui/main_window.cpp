@@ -6,6 +6,7 @@
 #include "ui/mood_plane_widget.h"
 #include "ui/player_bar.h"
 #include "ui/playlist_panel.h"
+#include "ui/resources_init.h"
 #include "ui/scan_controller.h"
 #include "ui/song_panel.h"
 #include "ui/theme.h"
@@ -56,6 +57,7 @@ QString formatEta(double seconds) {
 
 MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     : QMainWindow(parent), options_(std::move(options)) {
+  initResources();
   setWindowTitle(tr("Moodplane"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/moodplane.svg")));
   setAcceptDrops(true);

@@ -168,14 +168,16 @@ void PlaylistPanel::setMinProbability(double p) {
 
 void PlaylistPanel::startRanking() {
   // Only one ranking runs at a time; a region that arrives meanwhile waits, newer ones replace it.
-  if (watcher_.isRunning() || !pendingRegion_) return;
+  if (ranking_ || !pendingRegion_) return;
   const library::Region region = *pendingRegion_;
   pendingRegion_.reset();
+  ranking_ = true;
   watcher_.setFuture(QtConcurrent::run(rank, library_, region, limit_, minProbability_));
 }
 
 void PlaylistPanel::onRankingFinished() {
   // Show what finished (it is at most one drag step old), then rank the newest waiting region.
+  ranking_ = false;
   auto result = watcher_.result();
   if (openId_ == 0 && region_) {
     entries_ = std::move(result);

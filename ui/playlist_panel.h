@@ -47,7 +47,7 @@ class PlaylistPanel : public QWidget {
   qint64 openPlaylistId() const { return openId_; }
 
   const std::vector<PlaylistEntry>& entries() const { return entries_; }
-  bool rankingPending() const { return watcher_.isRunning() || pendingRegion_.has_value(); }
+  bool rankingPending() const { return ranking_ || pendingRegion_.has_value(); }
   /// The tracks of the shown list, for the playlist writers and the player.
   std::vector<library::PlaylistTrack> tracks() const;
   QString currentName() const;
@@ -85,6 +85,7 @@ class PlaylistPanel : public QWidget {
   int limit_ = 50;
   double minProbability_ = 0.01;
   qint64 openId_ = 0;
+  bool ranking_ = false;  ///< a ranking was started and its result is not applied yet
   std::vector<PlaylistEntry> entries_;
   QFutureWatcher<std::vector<PlaylistEntry>> watcher_;
 

@@ -7,6 +7,7 @@
 
 #include "core/mood/mood_analyzer.h"
 #include "ui/main_window.h"
+#include "ui/resources_init.h"
 #include "ui/mood_plane_widget.h"
 #include "ui/playlist_panel.h"
 #include "ui/scan_controller.h"
@@ -48,7 +49,7 @@ std::optional<mp::library::RectRegion> parseRegion(const QString& text) {
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
-  Q_INIT_RESOURCE(moodplane);
+  mp::ui::initResources();
   QApplication::setApplicationName(QStringLiteral("moodplane"));
   QApplication::setApplicationDisplayName(QStringLiteral("Moodplane"));
   QApplication::setApplicationVersion(QStringLiteral(MOODPLANE_VERSION));
