@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -106,7 +107,10 @@ MoodModelConfig smallConfig() {
   c.ubm.subsampleFraction = 1.0;
   c.ubm.maxIterations = 100;
   c.fisher.encoding = Encoding::Lafv;
-  c.fisher.compact = true;
+  // Full LAFV projected on its leading principal components: the compact (block-norm) form
+  // loses the level information arousal depends on (see docs/EVALUATION.md).
+  c.fisher.compact = false;
+  c.pcaDims = 8;
   c.dgp.layers = 1;
   c.dgp.inducing = 15;
   c.dgp.iterations = sanitizerBuild() ? 150 : 400;
@@ -266,7 +270,10 @@ TEST_F(MoodModelTest, FeatureCacheHitsAndRebuildsCorruptEntries) {
   auto b = again.get(set_.paths[0], features::FrontEndConfig{});
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(again.misses(), 1u);
-  EXPECT_EQ((b->segmentVectors - songs_[0].segmentVectors).cwiseAbs().maxCoeff(), 0.0);
+  // Re-extraction (float FFT plans may differ between runs): equal to float precision.
+  ASSERT_EQ(b->segmentVectors.rows(), songs_[0].segmentVectors.rows());
+  EXPECT_LT((b->segmentVectors - songs_[0].segmentVectors).cwiseAbs().maxCoeff(),
+            1e-3 * std::max(1.0, songs_[0].segmentVectors.cwiseAbs().maxCoeff()));
 }
 
 TEST_F(MoodModelTest, CliPredictReportsBadFilesAndExitsOne) {
