@@ -298,12 +298,9 @@ void FrameAnalyzer::computeLlds(float* row) {
   const int bins = n / 2 + 1;
   const float* x = buffer_.data() + readPos_;
   // Time domain: RMS and zero crossings of the unwindowed frame.
-  double sq = 0;
-  int crossings = 0;
-  for (int i = 0; i < n; ++i) {
-    sq += static_cast<double>(x[i]) * x[i];
-    if (i > 0 && ((x[i] >= 0.0f) != (x[i - 1] >= 0.0f))) ++crossings;
-  }
+  Eigen::Map<const Eigen::ArrayXf> xa(x, n);
+  const double sq = xa.square().sum();
+  const auto crossings = ((xa.head(n - 1) >= 0.0f) != (xa.tail(n - 1) >= 0.0f)).count();
   row[kRms] = static_cast<float>(std::sqrt(sq / n));
   row[kZcr] = static_cast<float>(crossings) / static_cast<float>(n - 1);
 
@@ -387,11 +384,11 @@ void FrameAnalyzer::computeLlds(float* row) {
     double rough = 0;
     for (std::size_t i = 0; i < peaks_.size(); ++i)
       for (std::size_t j = i + 1; j < peaks_.size(); ++j) {
-        const double fmin = std::min(peaks_[i].second, peaks_[j].second);
-        const double df = std::abs(peaks_[i].second - peaks_[j].second);
-        const double s = 0.24 / (0.0207 * fmin + 18.96);
-        rough += static_cast<double>(peaks_[i].first) * peaks_[j].first *
-                 (std::exp(-3.5 * s * df) - std::exp(-5.75 * s * df));
+        const float fmin = std::min(peaks_[i].second, peaks_[j].second);
+        const float df = std::abs(peaks_[i].second - peaks_[j].second);
+        const float s = 0.24f / (0.0207f * fmin + 18.96f);
+        rough += static_cast<double>(peaks_[i].first * peaks_[j].first *
+                                     (std::exp(-3.5f * s * df) - std::exp(-5.75f * s * df)));
       }
     row[kRoughness] = static_cast<float>(rough);
   }
