@@ -31,6 +31,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -206,7 +207,7 @@ void MainWindow::buildDocks() {
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
   const int em = fontMetrics().averageCharWidth();
-  const int widths[] = {28, 20, 20, 12, 7, 8, 8, 6, 6, 10};
+  const int widths[] = {28, 20, 20, 12, 9, 10, 10, 8, 8, 10};
   for (int c = 0; c < LibraryTableModel::ColumnCount; ++c) table_->setColumnWidth(c, widths[c] * em);
   libraryLayout->addWidget(table_);
   auto* libraryDock = new QDockWidget(tr("Library"), this);
@@ -221,11 +222,16 @@ void MainWindow::buildDocks() {
   addDockWidget(Qt::RightDockWidgetArea, playlistDock);
 
   songPanel_ = new SongPanel(this);
+  auto* songScroll = new QScrollArea(this);
+  songScroll->setWidgetResizable(true);
+  songScroll->setFrameShape(QFrame::NoFrame);
+  songScroll->setWidget(songPanel_);
   auto* songDock = new QDockWidget(tr("Song"), this);
   songDock->setObjectName(QStringLiteral("songDock"));
-  songDock->setWidget(songPanel_);
+  songDock->setWidget(songScroll);
   addDockWidget(Qt::RightDockWidgetArea, songDock);
   resizeDocks({playlistDock}, {fontMetrics().averageCharWidth() * 60}, Qt::Horizontal);
+  resizeDocks({playlistDock, songDock}, {3, 2}, Qt::Vertical);
   resizeDocks({libraryDock}, {fontMetrics().height() * 12}, Qt::Vertical);
 }
 
