@@ -129,7 +129,16 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
 
   // Wiring.
   connect(store_, &LibraryStoreWorker::loaded, this, &MainWindow::applySnapshot);
-  connect(store_, &LibraryStoreWorker::failed, this, [this](const QString& m) { showMessage(m, 15000); });
+  connect(store_, &LibraryStoreWorker::failed, this, [this](const QString& m) {
+    showMessage(m, 15000);
+    if (!storeReady_) {
+      storeReady_ = true;
+      if (rescanPending_) {
+        rescanPending_ = false;
+        rescan();
+      }
+    }
+  });
   connect(store_, &LibraryStoreWorker::playlistSaved, this, [this](qint64 id, const QString& name) {
     showMessage(tr("Saved playlist “%1”").arg(name));
     QTimer::singleShot(0, this, [this, id] { playlist_->openSavedPlaylist(id); });
@@ -250,9 +259,12 @@ void MainWindow::buildStatusBar() {
   layout->addWidget(cancelButton_);
   scanBox_->setVisible(false);
   statusBar()->addWidget(scanBox_, 1);
-  modelLabel_ = new QLabel(options_.analyzer ? tr("Model: %1").arg(options_.modelDescription)
+  const QString model = options_.modelDescription;
+  modelLabel_ = new QLabel(options_.analyzer ? tr("Model: %1").arg(fontMetrics().elidedText(
+                                                   model, Qt::ElideMiddle, fontMetrics().averageCharWidth() * 40))
                                              : tr("No mood model"),
                            this);
+  modelLabel_->setToolTip(model);
   statusBar()->addPermanentWidget(modelLabel_);
   connect(pauseButton_, &QPushButton::clicked, this, [this] {
     if (scan_->paused()) {
@@ -433,8 +445,7 @@ void MainWindow::addFolder(const QString& folder) {
   if (!roots_.contains(path)) roots_.append(path);
   settings_->setValue(QStringLiteral("library/roots"), roots_);
   watcher_->setRoots(roots_);
-  if (scan_->running()) rescanPending_ = true;
-  else rescan();
+  rescan();
 }
 
 void MainWindow::rescan() {
@@ -442,7 +453,9 @@ void MainWindow::rescan() {
     showMessage(tr("No library folder yet: use File ▸ Add folder…"));
     return;
   }
-  if (scan_->running()) {
+  // Scans wait for the GUI's own connection to open the database first: two connections
+  // creating a fresh schema at once can collide.
+  if (scan_->running() || !storeReady_) {
     rescanPending_ = true;
     return;
   }
@@ -506,6 +519,13 @@ void MainWindow::applySnapshot(SnapshotPtr library) {
   selectSongs(kept);
   updateCentral();
   Q_EMIT libraryLoaded();
+  if (!storeReady_) {
+    storeReady_ = true;
+    if (rescanPending_ && !scan_->running()) {
+      rescanPending_ = false;
+      rescan();
+    }
+  }
 }
 
 void MainWindow::selectSongs(const QList<qint64>& ids) {

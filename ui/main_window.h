@@ -107,6 +107,7 @@ class MainWindow : public QMainWindow {
   SnapshotPtr library_;
   bool syncingSelection_ = false;
   bool rescanPending_ = false;
+  bool storeReady_ = false;  ///< the GUI connection has opened (and migrated) the database
 
   LibraryStoreWorker* store_ = nullptr;  // children of this window
   ScanController* scan_ = nullptr;
