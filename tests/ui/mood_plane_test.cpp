@@ -29,6 +29,7 @@ struct PlaneFixture : ::testing::Test {
     plane.show();
     QCoreApplication::processEvents();
   }
+  test::QtAppGuard app;
   MoodPlaneWidget plane;
 };
 

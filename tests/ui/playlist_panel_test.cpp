@@ -49,6 +49,7 @@ struct PanelFixture : ::testing::Test {
     QCoreApplication::processEvents();
   }
   void settle() { ASSERT_TRUE(test::waitUntil([&] { return !panel.rankingPending(); })); }
+  test::QtAppGuard app;
   MoodPlaneWidget plane;
   PlaylistPanel panel;
 };

@@ -24,9 +24,16 @@ inline QApplication& testApp() {
   static int argc = 1;
   static char name[] = "test_ui";
   static char* argv[] = {name, nullptr};
-  static QApplication app(argc, argv);
-  return app;
+  // Deliberately never destroyed: tearing QApplication down during static destruction (after
+  // gtest, with Qt's own statics going away) crashed at exit.
+  static QApplication* app = new QApplication(argc, argv);  // NOLINT: intentional leak
+  return *app;
 }
+
+/// First member of fixtures that hold widgets: the application exists before they are built.
+struct QtAppGuard {
+  QtAppGuard() { testApp(); }
+};
 
 /// Processes events until `done()` or `timeoutMs`; returns done().
 inline bool waitUntil(const std::function<bool()>& done, int timeoutMs = 20000) {
