@@ -80,7 +80,9 @@ TEST_F(PanelFixture, RectangleDragRanksLikeProbabilityInRegion) {
     const auto* song = snap->find(got[i].songId);
     ASSERT_NE(song, nullptr);
     EXPECT_NEAR(library::probabilityInRegion(*song->prediction, region), got[i].probability, 1e-9);
-    if (i > 0) EXPECT_GE(got[i - 1].probability, got[i].probability);
+    if (i > 0) {
+      EXPECT_GE(got[i - 1].probability, got[i].probability);
+    }
   }
 }
 
