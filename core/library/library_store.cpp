@@ -26,6 +26,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <map>
 
 namespace mp::library {
@@ -427,6 +428,14 @@ class SqliteLibraryStore final : public LibraryStore {
     if (!version) return version.error();
     if (*version == kSchemaVersion) return {};
     if (Status s = db_->exec("BEGIN IMMEDIATE"); !s) return s;
+    // Another connection may have migrated between our read and taking the write lock: read the
+    // version again under the lock, so two processes opening a fresh library both succeed.
+    version = db_->queryInt("PRAGMA user_version");
+    if (!version) {
+      (void)db_->exec("ROLLBACK");
+      return version.error();
+    }
+    if (*version == kSchemaVersion) return db_->exec("COMMIT");
     auto steps = [&]() -> Status {
       std::int64_t v = *version;
       if (v == 0) {
@@ -572,11 +581,20 @@ Result<std::unique_ptr<LibraryStore>> LibraryStore::open(const std::string& path
   bool exists = false;
   bool empty = true;
   if (Status s = checkSqliteHeader(path, exists, empty); !s) return s.error();
-  auto db = SqliteDb::open(path, /*create=*/!exists);
-  if (!db) return db.error();
-  auto store = std::make_unique<SqliteLibraryStore>(path, std::move(*db));
-  if (Status s = store->init(exists && !empty); !s) return s.error();
-  return std::unique_ptr<LibraryStore>(std::move(store));
+  // Setting WAL mode and migrating a fresh file can report SQLITE_BUSY without consulting the busy
+  // handler while another connection does the same; init() is idempotent, so retry for a while.
+  for (int attempt = 0;; ++attempt) {
+    auto db = SqliteDb::open(path, /*create=*/!exists);
+    if (!db) return db.error();
+    auto store = std::make_unique<SqliteLibraryStore>(path, std::move(*db));
+    Status s = store->init(exists && !empty);
+    if (s) return std::unique_ptr<LibraryStore>(std::move(store));
+    if (attempt >= 250 || s.error().message.find("database is locked") == std::string::npos) {
+      return s.error();
+    }
+    store.reset();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 }  // namespace mp::library

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
+#include <vector>
 
 namespace mp::library {
 namespace {
@@ -304,6 +306,26 @@ TEST(LibraryStore, RatingsFollowContentHashAndPath) {
   ASSERT_TRUE(s.clearRating("/m/sub/a.mp3"));
   EXPECT_EQ(*s.ratingCount(), 0);
   EXPECT_FALSE((*s.songByPath("/m/sub/a.mp3"))->rating);
+}
+
+TEST(LibraryStore, ConcurrentOpensOfAFreshDatabaseAllSucceed) {
+  // The GUI's connection and the scan worker's (or two processes) may create the library at the
+  // same moment: the migration must not run twice.
+  for (int round = 0; round < 10; ++round) {
+    TempDir dir;
+    const std::string db = dir.file("lib.sqlite");
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < errors.size(); ++t) {
+      threads.emplace_back([&, t] {
+        auto store = LibraryStore::open(db);
+        if (!store) errors[t] = store.error().message;
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (const auto& e : errors) EXPECT_EQ(e, "") << "round " << round;
+    EXPECT_EQ(queryRaw(db, "PRAGMA user_version"), LibraryStore::kSchemaVersion);
+  }
 }
 
 TEST(LibraryStore, RatingIsVisibleToAnotherConnectionImmediately) {
