@@ -30,6 +30,8 @@ echo
 echo "== mood table (valence, arousal in [0, 1]; 0.5 = neutral)"
 "$cli" query --region 0,0,1,1 --k 100000 --db "$db"
 if [ -x "$gui" ]; then
-  QT_QPA_PLATFORM=offscreen "$gui" --db "$db" --screenshot "$out/moodplane.png" >/dev/null 2>&1 \
+  # The main window with the plane, a selected region (energetic and positive) and its playlist.
+  QT_QPA_PLATFORM=offscreen "$gui" --db "$db" --settings "$out/demo-settings.ini" \
+    --region 0.5,0.5,1,1 --screenshot "$out/moodplane.png" >/dev/null 2>&1 \
     && echo "== plane written to $out/moodplane.png"
 fi
