@@ -32,6 +32,6 @@ echo "== mood table (valence, arousal in [0, 1]; 0.5 = neutral)"
 if [ -x "$gui" ]; then
   # The main window with the plane, a selected region (energetic and positive) and its playlist.
   QT_QPA_PLATFORM=offscreen "$gui" --db "$db" --settings "$out/demo-settings.ini" \
-    --region 0.5,0.5,1,1 --screenshot "$out/moodplane.png" >/dev/null 2>&1 \
+    --region 0.5,0.5,1,1 --screenshot "$out/moodplane.png" "$library" >/dev/null 2>&1 \
     && echo "== plane written to $out/moodplane.png"
 fi
