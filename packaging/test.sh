@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
-# Set-up, build and every test: the normal build, then the core suites again under ASan + UBSan.
+# Set-up, build and every test: the normal build (GCC), then the core suites again in a clang
+# build under ASan + UBSan (-O1, see CMakeLists.txt).
+# ccache is used when present (packaging/deps.txt installs it): a rerun on the same machine
+# recompiles only what changed; a cold run compiles everything.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$root/packaging/setup.sh"
 export QT_QPA_PLATFORM=offscreen
 jobs=$(nproc)
+launcher=()
+if command -v ccache >/dev/null 2>&1; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1   # cache hits across clones of the repo
+fi
+stamp() { echo "== $(date +%T) $*"; }
 
-echo "== build (RelWithDebInfo)"
-BUILD_DIR="$root/build" bash "$root/packaging/build.sh"
-echo "== tests"
+stamp "build (RelWithDebInfo, GCC)"
+BUILD_DIR="$root/build" bash "$root/packaging/build.sh" "${launcher[@]}"
+stamp "tests"
 ctest --test-dir "$root/build" --output-on-failure -j"$jobs" --timeout 900
 
 if [ "${MOODPLANE_SKIP_ASAN:-0}" != "1" ]; then
-  echo "== build (ASan + UBSan)"
-  BUILD_DIR="$root/build-asan" bash "$root/packaging/build.sh" -DMOODPLANE_SANITIZE=ON -DMOODPLANE_BUILD_GUI=OFF
-  echo "== tests under ASan + UBSan"
+  stamp "build (clang, ASan + UBSan)"
+  CC=clang CXX=clang++ BUILD_DIR="$root/build-asan" bash "$root/packaging/build.sh" "${launcher[@]}" \
+    -DMOODPLANE_SANITIZE=ON -DMOODPLANE_BUILD_GUI=OFF
+  stamp "tests under ASan + UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     MOODPLANE_SANITIZER_BUILD=1 \
     ctest --test-dir "$root/build-asan" --output-on-failure -j"$jobs" --timeout 1800
 fi
+stamp "done"

@@ -42,7 +42,7 @@ std::string defaultModelPath() {
     return env;
   }
   std::error_code ec;
-  for (const fs::path dir : {fs::path(MOODPLANE_BUILD_RESOURCE_DIR) / "models",
+  for (const fs::path& dir : {fs::path(MOODPLANE_BUILD_RESOURCE_DIR) / "models",
                              fs::path(MOODPLANE_INSTALL_RESOURCE_DIR),
                              fs::path("/usr/share/moodplane")}) {
     if (fs::is_regular_file(dir / name, ec)) return (dir / name).string();
