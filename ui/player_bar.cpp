@@ -56,6 +56,7 @@ PlayerBar::PlayerBar(QWidget* parent, bool probeDevices) : QWidget(parent) {
   layout->addWidget(volume_);
 
   connect(play_, &QToolButton::clicked, this, &PlayerBar::togglePlayPause);
+  connect(volume_, &QSlider::valueChanged, this, &PlayerBar::volumeChanged);
   connect(prev_, &QToolButton::clicked, this, &PlayerBar::previous);
   connect(next_, &QToolButton::clicked, this, &PlayerBar::next);
 
@@ -114,6 +115,9 @@ void PlayerBar::setUnavailable(const QString& reason) {
 }
 
 QString PlayerBar::statusText() const { return title_->text(); }
+
+int PlayerBar::volumePercent() const { return volume_->value(); }
+void PlayerBar::setVolumePercent(int percent) { volume_->setValue(percent); }
 
 qint64 PlayerBar::currentSong() const {
   return index_ >= 0 && index_ < queue_.size() ? queue_[index_] : 0;
