@@ -55,7 +55,16 @@ echo "== cpack -G DEB"
   || { cat "$work/cpack.log"; exit 1; }
 deb=$(ls "$work"/out/moodplane_*.deb)
 echo "$(basename "$deb"): $(du -k "$deb" | cut -f1) KiB"
-dpkg-deb --field "$deb" Depends
+depends=$(dpkg-deb --field "$deb" Depends)
+echo "Depends: $depends"
+# Every dependency (first of each alternative) must be a package Debian's archive provides.
+mapfile -t deps < <(echo "$depends" | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/ //g')
+available=$(apt-cache policy "${deps[@]}" 2>/dev/null | grep -c '^  Candidate: [^(]')
+if [ "$available" != "${#deps[@]}" ]; then
+  apt-cache policy "${deps[@]}" >&2
+  echo "only $available of ${#deps[@]} dependencies are in the apt archive" >&2
+  exit 1
+fi
 
 echo "== apt-get install"
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$deb" >"$work/apt.log" \
@@ -69,6 +78,11 @@ for size in 16 22 24 32 48 64 128 256 512; do
   png=/usr/share/icons/hicolor/${size}x${size}/apps/$app_id.png
   file "$png" | grep -q "PNG image data, $size x $size" || { echo "bad icon: $png" >&2; exit 1; }
 done
+
+if ldd /usr/bin/moodplane /usr/bin/moodplane-cli | grep 'not found'; then
+  echo "installed programs miss shared libraries" >&2
+  exit 1
+fi
 
 echo "== validate desktop file and AppStream metainfo"
 desktop-file-validate /usr/share/applications/$app_id.desktop
