@@ -20,6 +20,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -29,6 +30,11 @@
 #include <cstdio>
 
 namespace {
+
+// Context "moodplane" for the command line's translatable texts.
+struct Text {
+  Q_DECLARE_TR_FUNCTIONS(moodplane)
+};
 
 QString defaultModelPath() {
   return QString::fromStdString(
@@ -60,46 +66,27 @@ int main(int argc, char** argv) {
   QGuiApplication::setDesktopFileName(mp::ui::MprisService::desktopEntry());
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(
-      QCoreApplication::translate("moodplane", "Moodplane: explore a music library by mood."));
+  parser.setApplicationDescription(Text::tr("Moodplane: explore a music library by mood."));
   parser.addHelpOption();
   parser.addVersionOption();
-  const QCommandLineOption dbOpt(QStringLiteral("db"),
-                                 QCoreApplication::translate("moodplane", "Library database."),
-                                 QStringLiteral("FILE"));
-  const QCommandLineOption modelOpt(QStringLiteral("model"),
-                                    QCoreApplication::translate("moodplane", "Mood model file."),
-                                    QStringLiteral("FILE"));
-  const QCommandLineOption shotOpt(
-      QStringLiteral("screenshot"),
-      QCoreApplication::translate("moodplane",
-                                  "Render the window to a PNG after the scan and exit."),
-      QStringLiteral("PNG"));
-  const QCommandLineOption quitOpt(
-      QStringLiteral("quit-after-scan"),
-      QCoreApplication::translate("moodplane", "Exit when the scan finishes."));
-  const QCommandLineOption regionOpt(
-      QStringLiteral("region"),
-      QCoreApplication::translate("moodplane", "Select the rectangle V0,A0,V1,A1 (plane units)."),
-      QStringLiteral("V0,A0,V1,A1"));
-  const QCommandLineOption darkOpt(QStringLiteral("dark"),
-                                   QCoreApplication::translate("moodplane", "Dark theme."));
-  const QCommandLineOption ellipsesOpt(
-      QStringLiteral("ellipses"),
-      QCoreApplication::translate("moodplane", "Show every uncertainty ellipse."));
-  const QCommandLineOption colourOpt(
-      QStringLiteral("colour-by"),
-      QCoreApplication::translate("moodplane", "quadrant, genre or uncertainty."),
-      QStringLiteral("FIELD"));
-  const QCommandLineOption settingsOpt(
-      QStringLiteral("settings"),
-      QCoreApplication::translate("moodplane", "Settings file (INI) instead of the user's."),
-      QStringLiteral("INI"));
-  parser.addOptions(
-      {dbOpt, modelOpt, shotOpt, quitOpt, regionOpt, darkOpt, ellipsesOpt, colourOpt, settingsOpt});
-  parser.addPositionalArgument(
-      QStringLiteral("FOLDER"),
-      QCoreApplication::translate("moodplane", "Music folder to add and scan."));
+  const QCommandLineOption dbOpt(QStringLiteral("db"), Text::tr("Library database."), QStringLiteral("FILE"));
+  const QCommandLineOption modelOpt(QStringLiteral("model"), Text::tr("Mood model file."), QStringLiteral("FILE"));
+  const QCommandLineOption shotOpt(QStringLiteral("screenshot"),
+                                   Text::tr("Render the window to a PNG after the scan and exit."),
+                                   QStringLiteral("PNG"));
+  const QCommandLineOption quitOpt(QStringLiteral("quit-after-scan"), Text::tr("Exit when the scan finishes."));
+  const QCommandLineOption regionOpt(QStringLiteral("region"),
+                                     Text::tr("Select the rectangle V0,A0,V1,A1 (plane units)."),
+                                     QStringLiteral("V0,A0,V1,A1"));
+  const QCommandLineOption darkOpt(QStringLiteral("dark"), Text::tr("Dark theme."));
+  const QCommandLineOption ellipsesOpt(QStringLiteral("ellipses"), Text::tr("Show every uncertainty ellipse."));
+  const QCommandLineOption colourOpt(QStringLiteral("colour-by"), Text::tr("quadrant, genre or uncertainty."),
+                                     QStringLiteral("FIELD"));
+  const QCommandLineOption settingsOpt(QStringLiteral("settings"),
+                                       Text::tr("Settings file (INI) instead of the user's."),
+                                       QStringLiteral("INI"));
+  parser.addOptions({dbOpt, modelOpt, shotOpt, quitOpt, regionOpt, darkOpt, ellipsesOpt, colourOpt, settingsOpt});
+  parser.addPositionalArgument(QStringLiteral("FOLDER"), Text::tr("Music folder to add and scan."));
   parser.process(app);  // --help / --version / unknown options are handled (and exit) here
 
   auto usage = [](const QString& message) {
@@ -107,32 +94,23 @@ int main(int argc, char** argv) {
     return 2;
   };
   const QStringList positional = parser.positionalArguments();
-  if (positional.size() > 1)
-    return usage(QCoreApplication::translate("moodplane", "at most one FOLDER"));
+  if (positional.size() > 1) return usage(Text::tr("at most one FOLDER"));
   QString folder = positional.isEmpty() ? QString() : positional.first();
   // A song (the desktop's "Open with Moodplane") adds and scans the folder it lies in.
   if (!folder.isEmpty() && QFileInfo(folder).isFile()) folder = QFileInfo(folder).absolutePath();
-  if (!folder.isEmpty() && !QFileInfo(folder).isDir())
-    return usage(QCoreApplication::translate("moodplane", "not a folder: %1").arg(folder));
+  if (!folder.isEmpty() && !QFileInfo(folder).isDir()) return usage(Text::tr("not a folder: %1").arg(folder));
   std::optional<mp::library::RectRegion> region;
   if (parser.isSet(regionOpt)) {
     region = parseRegion(parser.value(regionOpt));
-    if (!region)
-      return usage(QCoreApplication::translate("moodplane",
-                                               "--region wants V0,A0,V1,A1 with values in [0, 1]"));
+    if (!region) return usage(Text::tr("--region wants V0,A0,V1,A1 with values in [0, 1]"));
   }
   std::optional<mp::ui::ColourBy> colourBy;
   if (parser.isSet(colourOpt)) {
     const QString c = parser.value(colourOpt).toLower();
-    if (c == QStringLiteral("quadrant"))
-      colourBy = mp::ui::ColourBy::Quadrant;
-    else if (c == QStringLiteral("genre"))
-      colourBy = mp::ui::ColourBy::Genre;
-    else if (c == QStringLiteral("uncertainty"))
-      colourBy = mp::ui::ColourBy::Uncertainty;
-    else
-      return usage(QCoreApplication::translate("moodplane",
-                                               "--colour-by wants quadrant, genre or uncertainty"));
+    if (c == QStringLiteral("quadrant")) colourBy = mp::ui::ColourBy::Quadrant;
+    else if (c == QStringLiteral("genre")) colourBy = mp::ui::ColourBy::Genre;
+    else if (c == QStringLiteral("uncertainty")) colourBy = mp::ui::ColourBy::Uncertainty;
+    else return usage(Text::tr("--colour-by wants quadrant, genre or uncertainty"));
   }
 
   mp::ui::MainWindowOptions options;
