@@ -89,6 +89,7 @@ PlayerBar::PlayerBar(QWidget* parent, bool probeDevices) : QWidget(parent) {
   connect(seek_, &QSlider::sliderReleased, this, [this] {
     seeking_ = false;
     player_->setPosition(seek_->value());
+    Q_EMIT seeked(seek_->value());
   });
   connect(player_, &QMediaPlayer::playbackStateChanged, this, [this] { updateState(); });
   connect(player_, &QMediaPlayer::mediaStatusChanged, this, [this](QMediaPlayer::MediaStatus s) {
@@ -164,6 +165,7 @@ void PlayerBar::next() { playIndex(index_ + 1); }
 void PlayerBar::previous() {
   if (player_ && player_->position() > 3000) {
     player_->setPosition(0);
+    Q_EMIT seeked(0);
     return;
   }
   playIndex(index_ - 1);

@@ -51,6 +51,7 @@ class PlayerBar : public QWidget {
  Q_SIGNALS:
   void currentSongChanged(qint64 id);  ///< 0 when stopped / nothing queued
   void volumeChanged(int percent);
+  void seeked(qint64 positionMs);  ///< the user moved the position (slider, "previous" restart)
 
  private:
   void playIndex(int index);

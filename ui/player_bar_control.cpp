@@ -13,6 +13,7 @@ PlayerBarControl::PlayerBarControl(PlayerBar* bar, QObject* parent)
     : PlaybackControl(parent), bar_(bar) {
   connect(bar_, &PlayerBar::currentSongChanged, this, &PlaybackControl::changed);
   connect(bar_, &PlayerBar::volumeChanged, this, &PlaybackControl::changed);
+  connect(bar_, &PlayerBar::seeked, this, &PlaybackControl::seeked);
   if (QMediaPlayer* player = bar_->mediaPlayer()) {
     connect(player, &QMediaPlayer::playbackStateChanged, this, &PlaybackControl::changed);
     connect(player, &QMediaPlayer::durationChanged, this, &PlaybackControl::changed);
