@@ -28,7 +28,7 @@ void LibraryStoreWorker::enqueue(Job job) {
     if (!store_) {
       auto opened = library::LibraryStore::open(path_.toStdString());
       if (!opened) {
-        const QString message = tr("Cannot open the library database %1: %2")
+        const QString message = LibraryStoreWorker::tr("Cannot open the library database %1: %2")
                                     .arg(path_, QString::fromStdString(opened.error().message));
         QMetaObject::invokeMethod(this, [this, message] { Q_EMIT failed(message); },
                                   Qt::QueuedConnection);

@@ -49,9 +49,9 @@ namespace {
 QString formatEta(double seconds) {
   if (!(seconds > 0) || !std::isfinite(seconds)) return QStringLiteral("—");
   const int s = static_cast<int>(std::lround(seconds));
-  if (s >= 3600) return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
-  if (s >= 60) return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
-  return QStringLiteral("%1 s").arg(s);
+  if (s >= 3600) return MainWindow::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+  if (s >= 60) return MainWindow::tr("%1 min %2 s").arg(s / 60).arg(s % 60);
+  return MainWindow::tr("%1 s").arg(s);
 }
 
 }  // namespace

@@ -484,14 +484,14 @@ QString MoodPlaneWidget::tooltipFor(const library::SongRecord& song) const {
     text += QStringLiteral("<br>%1").arg(QString::fromStdString(song.tags.artist).toHtmlEscaped());
   if (song.prediction) {
     const auto& p = *song.prediction;
-    text += QStringLiteral("<br>valence %1 ± %2<br>arousal %3 ± %4")
+    text += tr("<br>valence %1 ± %2<br>arousal %3 ± %4")
                 .arg(p.valence, 0, 'f', 2)
                 .arg(std::sqrt(std::max(0.0, p.covVV)), 0, 'f', 2)
                 .arg(p.arousal, 0, 'f', 2)
                 .arg(std::sqrt(std::max(0.0, p.covAA)), 0, 'f', 2);
   }
   if (song.rating)
-    text += QStringLiteral("<br>your rating (%1, %2)")
+    text += tr("<br>your rating (%1, %2)")
                 .arg(song.rating->valence, 0, 'f', 2)
                 .arg(song.rating->arousal, 0, 'f', 2);
   return text;

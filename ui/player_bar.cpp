@@ -56,6 +56,7 @@ PlayerBar::PlayerBar(QWidget* parent, bool probeDevices) : QWidget(parent) {
   layout->addWidget(volume_);
 
   connect(play_, &QToolButton::clicked, this, &PlayerBar::togglePlayPause);
+  connect(volume_, &QSlider::valueChanged, this, &PlayerBar::volumeChanged);
   connect(prev_, &QToolButton::clicked, this, &PlayerBar::previous);
   connect(next_, &QToolButton::clicked, this, &PlayerBar::next);
 
@@ -88,6 +89,7 @@ PlayerBar::PlayerBar(QWidget* parent, bool probeDevices) : QWidget(parent) {
   connect(seek_, &QSlider::sliderReleased, this, [this] {
     seeking_ = false;
     player_->setPosition(seek_->value());
+    Q_EMIT seeked(seek_->value());
   });
   connect(player_, &QMediaPlayer::playbackStateChanged, this, [this] { updateState(); });
   connect(player_, &QMediaPlayer::mediaStatusChanged, this, [this](QMediaPlayer::MediaStatus s) {
@@ -114,6 +116,9 @@ void PlayerBar::setUnavailable(const QString& reason) {
 }
 
 QString PlayerBar::statusText() const { return title_->text(); }
+
+int PlayerBar::volumePercent() const { return volume_->value(); }
+void PlayerBar::setVolumePercent(int percent) { volume_->setValue(percent); }
 
 qint64 PlayerBar::currentSong() const {
   return index_ >= 0 && index_ < queue_.size() ? queue_[index_] : 0;
@@ -160,6 +165,7 @@ void PlayerBar::next() { playIndex(index_ + 1); }
 void PlayerBar::previous() {
   if (player_ && player_->position() > 3000) {
     player_->setPosition(0);
+    Q_EMIT seeked(0);
     return;
   }
   playIndex(index_ - 1);

@@ -35,6 +35,14 @@ class PlayerBar : public QWidget {
   void playQueue(const QList<qint64>& queue, int index);
   qint64 currentSong() const;
 
+  // For remote control (PlayerBarControl, MPRIS).
+  QMediaPlayer* mediaPlayer() const { return player_; }  ///< null when playback is unavailable
+  const SnapshotPtr& library() const { return library_; }
+  bool hasNext() const { return index_ + 1 < queue_.size(); }
+  bool hasPrevious() const { return index_ > 0; }
+  int volumePercent() const;
+  void setVolumePercent(int percent);
+
  public Q_SLOTS:
   void togglePlayPause();
   void next();
@@ -42,6 +50,8 @@ class PlayerBar : public QWidget {
 
  Q_SIGNALS:
   void currentSongChanged(qint64 id);  ///< 0 when stopped / nothing queued
+  void volumeChanged(int percent);
+  void seeked(qint64 positionMs);  ///< the user moved the position (slider, "previous" restart)
 
  private:
   void playIndex(int index);

@@ -1,5 +1,7 @@
 #include "ui/song_colouring.h"
 
+#include <QCoreApplication>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -13,10 +15,10 @@ int quadrantOf(double v, double a) {
 
 QString quadrantName(int q) {
   switch (q) {
-    case 0: return QStringLiteral("Excited / happy");
-    case 1: return QStringLiteral("Tense / angry");
-    case 2: return QStringLiteral("Sad / depressed");
-    default: return QStringLiteral("Calm / relaxed");
+    case 0: return QCoreApplication::translate("mp::ui::SongColouring", "Excited / happy");
+    case 1: return QCoreApplication::translate("mp::ui::SongColouring", "Tense / angry");
+    case 2: return QCoreApplication::translate("mp::ui::SongColouring", "Sad / depressed");
+    default: return QCoreApplication::translate("mp::ui::SongColouring", "Calm / relaxed");
   }
 }
 
@@ -55,8 +57,8 @@ Colouring byGenre(const std::vector<library::SongRecord>& songs) {
     c.classes.push_back({QString::fromStdString(ranked[i].second), kQualitative[i]});
   }
   const int other = static_cast<int>(c.classes.size());
-  c.classes.push_back({ranked.size() > kMaxNamed ? QStringLiteral("Other genres")
-                                                 : QStringLiteral("No genre tag"),
+  c.classes.push_back({ranked.size() > kMaxNamed ? QCoreApplication::translate("mp::ui::SongColouring", "Other genres")
+                                                 : QCoreApplication::translate("mp::ui::SongColouring", "No genre tag"),
                        kQualitative[7]});
   for (const auto& s : songs) {
     if (!s.prediction) { c.classOf.push_back(-1); continue; }

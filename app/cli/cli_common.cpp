@@ -1,5 +1,7 @@
 #include "app/cli/cli_common.h"
 
+#include "core/common/install_paths.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -37,17 +39,7 @@ std::string defaultDataDir() {
 std::string defaultDatabasePath() { return (fs::path(defaultDataDir()) / "library.sqlite").string(); }
 
 std::string defaultModelPath() {
-  const char* name = "default.mpmodel";
-  if (const char* env = std::getenv("MOODPLANE_DEFAULT_MODEL"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  std::error_code ec;
-  for (const fs::path& dir : {fs::path(MOODPLANE_BUILD_RESOURCE_DIR) / "models",
-                             fs::path(MOODPLANE_INSTALL_RESOURCE_DIR),
-                             fs::path("/usr/share/moodplane")}) {
-    if (fs::is_regular_file(dir / name, ec)) return (dir / name).string();
-  }
-  return (fs::path(MOODPLANE_INSTALL_RESOURCE_DIR) / name).string();
+  return shippedDefaultModelPath(currentExecutableDir(), MOODPLANE_BUILD_RESOURCE_DIR).string();
 }
 
 }  // namespace mp::cli

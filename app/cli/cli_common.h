@@ -19,7 +19,8 @@ std::string defaultDataDir();
 /// The library database the GUI uses: defaultDataDir()/library.sqlite.
 std::string defaultDatabasePath();
 
-/// The shipped default model: next to the build tree's resources, or the installed copy.
+/// The shipped default model (mp::shippedDefaultModelPath): $MOODPLANE_DEFAULT_MODEL, else the
+/// installed copy relative to this executable (../share/moodplane), else the source tree.
 std::string defaultModelPath();
 
 }  // namespace mp::cli

@@ -3,11 +3,16 @@
 //             [--region V0,A0,V1,A1] [--dark] [--ellipses] [--colour-by quadrant|genre|uncertainty]
 //             [--settings INI] [FOLDER]
 // Opens the library database, loads the mood model (a missing or corrupt model leaves the library
-// browsable), scans FOLDER when given, and optionally renders the window to a PNG and exits.
+// browsable), scans FOLDER when given (a song stands for the folder it lies in), and optionally
+// renders the window to a PNG and exits. Exports MPRIS on the session bus (not in headless runs).
 
+#include "core/common/install_paths.h"
 #include "core/mood/mood_analyzer.h"
 #include "ui/main_window.h"
+#include "ui/mpris_service.h"
+#include "ui/player_bar_control.h"
 #include "ui/resources_init.h"
+#include "ui/translations.h"
 #include "ui/mood_plane_widget.h"
 #include "ui/playlist_panel.h"
 #include "ui/scan_controller.h"
@@ -15,6 +20,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -25,12 +31,14 @@
 
 namespace {
 
+// Context "moodplane" for the command line's translatable texts.
+struct Text {
+  Q_DECLARE_TR_FUNCTIONS(moodplane)
+};
+
 QString defaultModelPath() {
-  const QByteArray env = qgetenv("MOODPLANE_DEFAULT_MODEL");
-  if (!env.isEmpty()) return QString::fromLocal8Bit(env);
-  const QString build = QStringLiteral(MOODPLANE_BUILD_RESOURCE_DIR "/models/default.mpmodel");
-  if (QFileInfo::exists(build)) return build;
-  return QStringLiteral(MOODPLANE_INSTALL_RESOURCE_DIR "/default.mpmodel");
+  return QString::fromStdString(
+      mp::shippedDefaultModelPath(mp::currentExecutableDir(), MOODPLANE_BUILD_RESOURCE_DIR).string());
 }
 
 std::optional<mp::library::RectRegion> parseRegion(const QString& text) {
@@ -50,33 +58,35 @@ std::optional<mp::library::RectRegion> parseRegion(const QString& text) {
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   mp::ui::initResources();
+  mp::ui::installTranslations(app);
   QApplication::setApplicationName(QStringLiteral("moodplane"));
   QApplication::setApplicationDisplayName(QStringLiteral("Moodplane"));
   QApplication::setApplicationVersion(QStringLiteral(MOODPLANE_VERSION));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/moodplane.svg")));
+  QGuiApplication::setDesktopFileName(mp::ui::MprisService::desktopEntry());
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Moodplane: explore a music library by mood."));
+  parser.setApplicationDescription(Text::tr("Moodplane: explore a music library by mood."));
   parser.addHelpOption();
   parser.addVersionOption();
-  const QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("Library database."), QStringLiteral("FILE"));
-  const QCommandLineOption modelOpt(QStringLiteral("model"), QStringLiteral("Mood model file."), QStringLiteral("FILE"));
+  const QCommandLineOption dbOpt(QStringLiteral("db"), Text::tr("Library database."), QStringLiteral("FILE"));
+  const QCommandLineOption modelOpt(QStringLiteral("model"), Text::tr("Mood model file."), QStringLiteral("FILE"));
   const QCommandLineOption shotOpt(QStringLiteral("screenshot"),
-                                   QStringLiteral("Render the window to a PNG after the scan and exit."),
+                                   Text::tr("Render the window to a PNG after the scan and exit."),
                                    QStringLiteral("PNG"));
-  const QCommandLineOption quitOpt(QStringLiteral("quit-after-scan"), QStringLiteral("Exit when the scan finishes."));
+  const QCommandLineOption quitOpt(QStringLiteral("quit-after-scan"), Text::tr("Exit when the scan finishes."));
   const QCommandLineOption regionOpt(QStringLiteral("region"),
-                                     QStringLiteral("Select the rectangle V0,A0,V1,A1 (plane units)."),
+                                     Text::tr("Select the rectangle V0,A0,V1,A1 (plane units)."),
                                      QStringLiteral("V0,A0,V1,A1"));
-  const QCommandLineOption darkOpt(QStringLiteral("dark"), QStringLiteral("Dark theme."));
-  const QCommandLineOption ellipsesOpt(QStringLiteral("ellipses"), QStringLiteral("Show every uncertainty ellipse."));
-  const QCommandLineOption colourOpt(QStringLiteral("colour-by"), QStringLiteral("quadrant, genre or uncertainty."),
+  const QCommandLineOption darkOpt(QStringLiteral("dark"), Text::tr("Dark theme."));
+  const QCommandLineOption ellipsesOpt(QStringLiteral("ellipses"), Text::tr("Show every uncertainty ellipse."));
+  const QCommandLineOption colourOpt(QStringLiteral("colour-by"), Text::tr("quadrant, genre or uncertainty."),
                                      QStringLiteral("FIELD"));
   const QCommandLineOption settingsOpt(QStringLiteral("settings"),
-                                       QStringLiteral("Settings file (INI) instead of the user's."),
+                                       Text::tr("Settings file (INI) instead of the user's."),
                                        QStringLiteral("INI"));
   parser.addOptions({dbOpt, modelOpt, shotOpt, quitOpt, regionOpt, darkOpt, ellipsesOpt, colourOpt, settingsOpt});
-  parser.addPositionalArgument(QStringLiteral("FOLDER"), QStringLiteral("Music folder to add and scan."));
+  parser.addPositionalArgument(QStringLiteral("FOLDER"), Text::tr("Music folder to add and scan."));
   parser.process(app);  // --help / --version / unknown options are handled (and exit) here
 
   auto usage = [](const QString& message) {
@@ -84,13 +94,15 @@ int main(int argc, char** argv) {
     return 2;
   };
   const QStringList positional = parser.positionalArguments();
-  if (positional.size() > 1) return usage(QStringLiteral("at most one FOLDER"));
-  const QString folder = positional.isEmpty() ? QString() : positional.first();
-  if (!folder.isEmpty() && !QFileInfo(folder).isDir()) return usage(QStringLiteral("not a folder: ") + folder);
+  if (positional.size() > 1) return usage(Text::tr("at most one FOLDER"));
+  QString folder = positional.isEmpty() ? QString() : positional.first();
+  // A song (the desktop's "Open with Moodplane") adds and scans the folder it lies in.
+  if (!folder.isEmpty() && QFileInfo(folder).isFile()) folder = QFileInfo(folder).absolutePath();
+  if (!folder.isEmpty() && !QFileInfo(folder).isDir()) return usage(Text::tr("not a folder: %1").arg(folder));
   std::optional<mp::library::RectRegion> region;
   if (parser.isSet(regionOpt)) {
     region = parseRegion(parser.value(regionOpt));
-    if (!region) return usage(QStringLiteral("--region wants V0,A0,V1,A1 with values in [0, 1]"));
+    if (!region) return usage(Text::tr("--region wants V0,A0,V1,A1 with values in [0, 1]"));
   }
   std::optional<mp::ui::ColourBy> colourBy;
   if (parser.isSet(colourOpt)) {
@@ -98,7 +110,7 @@ int main(int argc, char** argv) {
     if (c == QStringLiteral("quadrant")) colourBy = mp::ui::ColourBy::Quadrant;
     else if (c == QStringLiteral("genre")) colourBy = mp::ui::ColourBy::Genre;
     else if (c == QStringLiteral("uncertainty")) colourBy = mp::ui::ColourBy::Uncertainty;
-    else return usage(QStringLiteral("--colour-by wants quadrant, genre or uncertainty"));
+    else return usage(Text::tr("--colour-by wants quadrant, genre or uncertainty"));
   }
 
   mp::ui::MainWindowOptions options;
@@ -132,6 +144,15 @@ int main(int argc, char** argv) {
   options.probeAudioDevices = screenshot.isEmpty();
 
   mp::ui::MainWindow window(options);
+  // Media keys and desktop widgets (MPRIS); headless runs stay off the bus.
+  mp::ui::PlayerBarControl playbackControl(window.player());
+  mp::ui::MprisService mpris(&playbackControl);
+  QObject::connect(&mpris, &mp::ui::MprisService::raiseRequested, &window, [&window] {
+    window.showNormal();
+    window.raise();
+    window.activateWindow();
+  });
+  QObject::connect(&mpris, &mp::ui::MprisService::quitRequested, &window, &QWidget::close);
   if (parser.isSet(darkOpt)) window.setDarkTheme(true);
   if (colourBy) window.setColourBy(*colourBy);
   if (parser.isSet(ellipsesOpt)) window.plane()->setEllipsesVisible(true);
@@ -140,6 +161,7 @@ int main(int argc, char** argv) {
     window.resize(em * 100, em * 60);
   }
   window.show();
+  if (!headlessRun) mpris.registerOnSessionBus();
 
   // The headless sequence: scan (if asked) -> library loaded -> region -> ranking -> PNG -> exit.
   const bool scanning = !folder.isEmpty() && options.analyzer != nullptr;
