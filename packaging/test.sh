@@ -19,6 +19,12 @@ stamp "build (RelWithDebInfo, GCC)"
 BUILD_DIR="$root/build" bash "$root/packaging/build.sh" "${launcher[@]}"
 stamp "tests"
 ctest --test-dir "$root/build" --output-on-failure -j"$jobs" --timeout 900
+if [ "$(id -u)" -eq 0 ]; then
+  stamp "package: build the .deb, install it, run the installed programs, remove it"
+  bash "$root/packaging/deb-test.sh" "$root/build"
+else
+  echo "== package install test skipped: needs root (apt-get install of the .deb)"
+fi
 
 if [ "${MOODPLANE_SKIP_ASAN:-0}" != "1" ]; then
   stamp "build (clang, ASan + UBSan)"
