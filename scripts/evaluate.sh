@@ -23,3 +23,9 @@ ev --models svgp,dgp2,dgp3 --encodings global,lafv --compact false --pca 20 --it
 # 4. SVGP vs DGP-2 on the rich LLD statistics
 ev --models svgp,dgp2 --encodings lld-stats --song-stats all --iterations 1000 --batch-size 256 \
    --folds 5 --gamma-folds 5 > "$out/dgp-lld.json"
+# 5. calibrated DGP-2 on the default model's input (5 folds; 3-fold inner CV per fold)
+ev --models dgp2 --encodings lld-stats --song-stats mean,std,change,rhythm --iterations 1000 --batch-size 256 \
+   --calibration-folds 3 --folds 5 --gamma-folds 5 > "$out/dgp2-calibrated.json"
+# 6. SVGP vs DGP-2 on the default model's input, the same 10 folds as block 2 (no gamma)
+ev --models svgp,dgp2 --encodings lld-stats --song-stats mean,std,change,rhythm --iterations 1000 \
+   --batch-size 256 --folds 10 --gamma-folds 0 > "$out/dgp-lld-10fold.json"
