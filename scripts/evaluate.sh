@@ -21,7 +21,7 @@ ev --models exact-gp --song-stats mean,std,change,rhythm --calibration-folds 5 -
 ev --models svgp,dgp2,dgp3 --encodings global,lafv --compact false --pca 20 --iterations 1000 \
    --batch-size 256 --ubm-iterations 100 --folds 5 --gamma-folds 5 > "$out/fisher.json"
 # 4. SVGP vs DGP-2 on the rich LLD statistics
-ev --models svgp,dgp2 --encodings lld-stats --song-stats all --iterations 1000 --batch-size 256 \
+ev --models svgp,dgp2 --encodings lld-stats --song-stats mean,std,between,within,p10,p50,p90,change,rhythm --iterations 1000 --batch-size 256 \
    --folds 5 --gamma-folds 5 > "$out/dgp-lld.json"
 # 5. calibrated DGP-2 on the default model's input (5 folds; 3-fold inner CV per fold)
 ev --models dgp2 --encodings lld-stats --song-stats mean,std,change,rhythm --iterations 1000 --batch-size 256 \

@@ -14,7 +14,9 @@ struct GroupName {
 };
 constexpr GroupName kGroups[] = {{kStatMean, "mean"}, {kStatStd, "std"},     {kStatBetween, "between"},
                                  {kStatWithin, "within"}, {kStatP10, "p10"}, {kStatP50, "p50"},
-                                 {kStatP90, "p90"},   {kStatChange, "change"}, {kStatRhythm, "rhythm"}};
+                                 {kStatP90, "p90"},   {kStatChange, "change"}, {kStatRhythm, "rhythm"},
+                                 {kStatChangeStd, "schange"}, {kStatChangeLag4, "change4"},
+                                 {kStatChangeLag16, "change16"}};
 
 }  // namespace
 
@@ -30,7 +32,7 @@ Result<unsigned> parseSongStats(const std::string& list) {
                                  [&item](const GroupName& x) { return item == x.name; });
     if (g == std::end(kGroups)) {
       return fail("unknown song statistic '" + item +
-                  "' (expected mean, std, between, within, p10, p50, p90, change, rhythm, baseline, all)");
+                  "' (expected mean, std, between, within, p10, p50, p90, change, rhythm, schange, change4, change16, baseline, all)");
     }
     bits |= g->bit;
   }
@@ -118,6 +120,18 @@ Vec songStatistics(const SongSegments& song, unsigned groups) {
     r << static_cast<double>(n) / songSeconds, m, sd;
     put(r);
   }
+  if (groups & kStatChangeStd) {
+    Vec change = Vec::Zero(l);
+    if (n > 1) change = (stds.bottomRows(n - 1) - stds.topRows(n - 1)).cwiseAbs().colwise().mean().transpose();
+    put(change);
+  }
+  auto lagChange = [&means, n, l](Eigen::Index lag) {
+    Vec change = Vec::Zero(l);
+    if (n > lag) change = (means.bottomRows(n - lag) - means.topRows(n - lag)).cwiseAbs().colwise().mean().transpose();
+    return change;
+  };
+  if (groups & kStatChangeLag4) put(lagChange(4));
+  if (groups & kStatChangeLag16) put(lagChange(16));
   return out;
 }
 

@@ -9,6 +9,9 @@
 //   p10/p50/p90  weighted 10/50/90 % quantiles of the segment means                (L each)
 //   change   Σ_t |m_{t+1} − m_t| / (n − 1): mean absolute change between consecutive segments (L)
 //   rhythm   [segments per second, mean and std of log segment duration]          (3)
+//   schange  Σ_t |s_{t+1} − s_t| / (n − 1): the same for the within-segment stds     (L)
+//   change4  Σ_t |m_{t+4} − m_t| / (n − 4): change over four segments (≈ 1–2 s)    (L)
+//   change16 the same over sixteen segments (≈ 5–8 s: phrase-level change)          (L)
 // Groups are concatenated in the order above. The paper's LLD baseline = mean + std.
 
 #include "core/common/eigen_types.h"
@@ -30,8 +33,11 @@ enum SongStatGroup : unsigned {
   kStatP90 = 1u << 6,
   kStatChange = 1u << 7,
   kStatRhythm = 1u << 8,
+  kStatChangeStd = 1u << 9,
+  kStatChangeLag4 = 1u << 10,
+  kStatChangeLag16 = 1u << 11,
 };
-inline constexpr unsigned kStatAll = (1u << 9) - 1;
+inline constexpr unsigned kStatAll = (1u << 12) - 1;
 inline constexpr unsigned kStatBaseline = kStatMean | kStatStd;
 
 /// "mean,std,p10" → bit set; "baseline" = mean,std; "all" = every group.

@@ -30,8 +30,8 @@ TEST(SongStats, GroupsMatchHandComputedValues) {
   const SongSegments s = threeSegments();
   auto all = parseSongStats("all");
   ASSERT_TRUE(all);
-  ASSERT_EQ(songStatisticsDim(4, *all), 8 * 2 + 3);
-  const Vec v = songStatistics(s, *all);
+  ASSERT_EQ(songStatisticsDim(4, *all), 11 * 2 + 3);
+  const Vec v = songStatistics(s, *all & ~(kStatChangeStd | kStatChangeLag4 | kStatChangeLag16));
   ASSERT_EQ(v.size(), 19);
   // mean: ¼·1 + ¼·3 + ½·5 = 3.5 ; ¼·10 + ¼·20 + ½·40 = 27.5
   EXPECT_NEAR(v(0), 3.5, 1e-12);
@@ -58,6 +58,21 @@ TEST(SongStats, GroupsMatchHandComputedValues) {
   EXPECT_NEAR(v(17), m, 1e-12);
   const double sd = std::sqrt((2 * m * m + (std::log(2.0) - m) * (std::log(2.0) - m)) / 2.0);
   EXPECT_NEAR(v(18), sd, 1e-12);
+}
+
+// Six segments: lagged changes by hand. LLD 0 means 0, 1, 3, 6, 10, 15 (steps 1..5); stds 1, 2, 1, 2, 1, 2.
+TEST(SongStats, ChangeOfStdsAndLaggedChange) {
+  SongSegments s;
+  s.segmentVectors.resize(6, 2);
+  s.segmentVectors << 0, 1, 1, 2, 3, 1, 6, 2, 10, 1, 15, 2;
+  s.segmentSeconds = Vec::Ones(6);
+  s.durationSeconds = 6.0;
+  const Vec v = songStatistics(s, kStatChange | kStatChangeStd | kStatChangeLag4 | kStatChangeLag16);
+  ASSERT_EQ(v.size(), 4);
+  EXPECT_NEAR(v(0), 3.0, 1e-12);                  // (1 + 2 + 3 + 4 + 5) / 5
+  EXPECT_NEAR(v(1), 1.0, 1e-12);                  // |±1| on every step
+  EXPECT_NEAR(v(2), ((10 - 0) + (15 - 1)) / 2.0, 1e-12);  // lag 4: two pairs
+  EXPECT_NEAR(v(3), 0.0, 1e-12);                  // lag 16 > n: zeros
 }
 
 TEST(SongStats, BaselineEqualsTheLegacyLldStatistics) {
