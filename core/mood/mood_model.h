@@ -7,8 +7,10 @@
 //   ─UBM (VB-GMM, K comps, diagonal) + Fisher encoder (global FV or LAFV, improved, compact?)─▶ z
 //   ─optional PCA (P dims, fitted on training encodings)─▶ ─standardise─▶ x (model input)
 //   ─regressor: DeepGp with L layers (L = 1: SVGP), or independent exact GPs─▶ N(μ, Σ) on (v, a).
-// The LLD baseline input (InputKind::LldStats) replaces the UBM/Fisher step by the song-level
-// mean and std of each LLD (2L dims).
+// The LLD input (InputKind::LldStats) replaces the UBM/Fisher step by song-level statistics of
+// the segment vectors (song_stats.h; baseline = mean and std of each LLD, 2L dims; the default
+// model adds segment-to-segment change and rhythm). Optionally the predictive covariance is
+// calibrated by inner cross-validation on the training set (CovarianceCalibration).
 // Units: valence and arousal in [0, 1]; Σ is the predictive covariance of y (incl. noise).
 // Saved as ONE io::Archive file of kind "moodplane-model" (kModelFormatVersion) holding every
 // statistic above, the regressor and a provenance card (JSON string).
