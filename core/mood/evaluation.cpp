@@ -149,7 +149,7 @@ Result<EvalSpec> makeSpec(const std::string& model, const std::string& encoding,
   s.config = base;
   // Report which song statistics a non-baseline LLD input uses, e.g. "lld-stats[mean,std,p90]".
   if (encoding == "lld-stats" && base.songStats != kStatBaseline) {
-    s.encoding += "[" + songStatsName(base.songStats) + "]";
+    s.encoding.append(1, '[').append(songStatsName(base.songStats)).append(1, ']');
   }
   if (model == "exact-gp") {
     s.config.regressor = RegressorKind::ExactGp;
