@@ -1,13 +1,35 @@
 #!/usr/bin/env bash
 # Regenerates the figures of docs/EVALUATION.md: SCIENCE.md §6 protocol on data/4q-va (700 clips).
-# Usage: scripts/evaluate.sh [BUILD_DIR] [extra eval options…]   (writes JSON to stdout)
-# Runs niced with 2 worker threads; features are cached in $XDG_CACHE_HOME/moodplane/features.
+# Usage: scripts/evaluate.sh [BUILD_DIR] [OUT_DIR]   (JSON files per table block in OUT_DIR)
+# Runs niced with one worker thread; features are cached in $MOODPLANE_FEATURE_CACHE (else
+# $XDG_CACHE_HOME/moodplane/features), so only the first run decodes the audio.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$here/build}"
-shift || true
+out="${2:-.}"
+mkdir -p "$out"
 data="${MOODPLANE_SHARED_DATA:-$here/../shared/data}/4q-va"
-exec nice "$build/app/moodplane-cli" eval --audio "$data/audio" --labels "$data/labels.csv" \
-  --label-format 4q-va --folds 10 --gamma-folds 5 --seed 0 \
-  --models exact-gp,svgp,dgp2 --encodings lafv \
-  --iterations 300 --ubm-iterations 100 --jobs 2 --json "$@"
+ev() { nice -n 19 "$build/app/moodplane-cli" eval --audio "$data/audio" --labels "$data/labels.csv" \
+         --label-format 4q-va --seed 0 --jobs 1 --json "$@"; }
+# 1. exact GP on the paper's LLD baseline (song-level LLD mean/std, 140-D), 10-fold + 5-fold gamma
+ev --models exact-gp --song-stats baseline --folds 10 --gamma-folds 5 > "$out/exact-baseline.json"
+# 2. + segment-change and rhythm statistics (213-D), covariance calibration by 5-fold inner CV on
+#    the training folds; then the best configuration (the default model) adding the lag-4 change (283-D)
+ev --models exact-gp --song-stats mean,std,change,rhythm --calibration-folds 5 --folds 10 --gamma-folds 5 \
+   > "$out/exact-213.json"
+ev --models exact-gp --song-stats mean,std,change,change4,rhythm --calibration-folds 5 --folds 10 --gamma-folds 5 \
+   > "$out/exact-best.json"
+# 3. Fisher-vector pipelines: UBM refitted per fold, full (non-compact) FV → PCA 20, SVGP/DGP-2/DGP-3
+ev --models svgp,dgp2,dgp3 --encodings global,lafv --compact false --pca 20 --iterations 1000 \
+   --batch-size 256 --ubm-iterations 100 --folds 5 --gamma-folds 5 > "$out/fisher.json"
+# 4. SVGP vs DGP-2 on the rich LLD statistics
+ev --models svgp,dgp2 --encodings lld-stats --song-stats mean,std,between,within,p10,p50,p90,change,rhythm --iterations 1000 --batch-size 256 \
+   --folds 5 --gamma-folds 5 > "$out/dgp-lld.json"
+# 5. calibrated DGP-2 on the 213-D input (5 folds; 3-fold inner CV per fold)
+ev --models dgp2 --encodings lld-stats --song-stats mean,std,change,rhythm --iterations 1000 --batch-size 256 \
+   --calibration-folds 3 --folds 5 --gamma-folds 5 > "$out/dgp2-calibrated.json"
+# 6. SVGP vs DGP-2 on both inputs of block 2, the same 10 folds (no gamma)
+for stats in mean,std,change,rhythm mean,std,change,change4,rhythm; do
+  ev --models svgp,dgp2 --encodings lld-stats --song-stats "$stats" --iterations 1000 \
+     --batch-size 256 --folds 10 --gamma-folds 0 > "$out/dgp-lld-10fold-${stats//,/_}.json"
+done

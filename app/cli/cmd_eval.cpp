@@ -140,10 +140,17 @@ void addModelOptions(CLI::App& cmd, mood::ModelOptions& m) {
   cmd.add_option("--segment-norm", m.segmentNorm, "training | per-song");
   cmd.add_option("--iterations", m.iterations, "Adam steps")->check(CLI::Range(0, 1000000));
   cmd.add_option("--inducing", m.inducing, "inducing points")->check(CLI::Range(1, 5000));
+  cmd.add_option("--batch-size", m.batchSize, "Adam minibatch size (0 = full batch)")->check(CLI::Range(0, 1000000));
   cmd.add_option("--inner-width", m.innerWidth, "inner layer width")->check(CLI::Range(0, 1000));
   cmd.add_option("--ard", m.ard, "one lengthscale per input dimension (true/false)");
   cmd.add_option("--validation", m.validationFraction, "early-stopping hold-out share")->check(CLI::Range(0.0, 0.5));
   cmd.add_option("--learning-rate", m.learningRate, "Adam learning rate")->check(CLI::PositiveNumber);
+  cmd.add_option("--song-stats", m.songStats,
+                 "lld-stats input groups: baseline (= mean,std), all, or a list of mean,std,between,within,"
+                 "p10,p50,p90,change,rhythm");
+  cmd.add_option("--calibration-folds", m.calibrationFolds,
+                 "inner CV folds fitting the predictive covariance calibration on the training set (0 = off)")
+      ->check(CLI::Range(0, 50));
   cmd.add_option("--seed", m.seed, "random seed");
 }
 

@@ -67,8 +67,9 @@ int runTrain(const TrainOptions& o) {
                             std::to_string(mo.components) + " --compact " + (mo.compact ? "true" : "false") +
                             " --pca " + std::to_string(mo.pca) + " --segment-norm " + mo.segmentNorm +
                             " --iterations " + std::to_string(mo.iterations) + " --inducing " +
-                            std::to_string(mo.inducing) + " --ard " + (mo.ard ? "true" : "false") +
-                            " --validation " + std::to_string(mo.validationFraction) + " --seed " +
+                            std::to_string(mo.inducing) + " --batch-size " + std::to_string(mo.batchSize) + " --ard " + (mo.ard ? "true" : "false") +
+                            " --validation " + std::to_string(mo.validationFraction) + " --song-stats " +
+                            mo.songStats + " --calibration-folds " + std::to_string(mo.calibrationFolds) + " --seed " +
                             std::to_string(mo.seed) + " --cv-folds " + std::to_string(o.cvFolds);
   const std::string modelName = o.model.regressor == "exact-gp" ? "exact-gp"
                                 : o.model.layers == 1          ? "svgp"
@@ -96,6 +97,8 @@ int runTrain(const TrainOptions& o) {
         {"inducing", o.model.inducing},
         {"inner_width", o.model.innerWidth},
         {"ard", o.model.ard},
+        {"song_stats", o.model.songStats},
+        {"calibration_folds", o.model.calibrationFolds},
         {"seed", o.model.seed},
         {"frontend", config->frontEnd.fingerprint()}}},
       {"cross_validation", nullptr}};
@@ -107,7 +110,7 @@ int runTrain(const TrainOptions& o) {
     }
     mood::EvalConfig ec;
     ec.folds = o.cvFolds;
-    ec.gammaFolds = 0;
+    ec.gammaFolds = o.cvFolds;  // γ on the same folds (no extra training)
     ec.seed = o.model.seed;
     auto r = mood::evaluateModels(data->songs, data->targets, data->quadrants, {*spec}, ec, &pool, nullptr, log);
     if (!r) {
@@ -124,6 +127,7 @@ int runTrain(const TrainOptions& o) {
                                 {"nlpd", ms(e.nlpd)},
                                 {"coverage_1sd", e.coverage1.mean},
                                 {"coverage_2sd", e.coverage2.mean},
+                                {"gamma_same_folds", ms(e.gamma)},
                                 {"quadrant_f1", ms(e.quadrantF1)}};
   }
   std::vector<const mood::SongSegments*> songs;
@@ -135,6 +139,11 @@ int runTrain(const TrainOptions& o) {
   }
   card["ubm_components"] = model->ubmComponents();
   card["input_dims"] = model->encoder().inputDim();
+  if (model->calibration().fitted) {
+    card["calibration"] = {{"valence_variance_scale", model->calibration().valenceScale},
+                           {"arousal_variance_scale", model->calibration().arousalScale},
+                           {"correlation", model->calibration().correlation}};
+  }
   model->setCard(card.dump());
   const std::string outPath = absolutePath(o.out);
   if (auto st = model->save(outPath); !st) {

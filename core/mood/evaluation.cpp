@@ -76,8 +76,8 @@ FoldMetrics regressionMetrics(ConstMatRef truth, const std::vector<library::Mood
     const double det = vv * aa - va * va;
     const double maha = (aa * dv * dv - 2 * va * dv * da + vv * da * da) / det;
     nlpd += 0.5 * (maha + std::log(det)) + std::log(2 * M_PI);
-    in1 += maha <= 2.30 ? 1 : 0;
-    in2 += maha <= 6.18 ? 1 : 0;
+    in1 += maha <= kEllipse1SigmaMahalanobis2 ? 1 : 0;
+    in2 += maha <= kEllipse2SigmaMahalanobis2 ? 1 : 0;
     pq[static_cast<std::size_t>(i)] = quadrantOf(e.valence, e.arousal);
   }
   m.r2Valence = rSquared(truth.col(0), pv);
@@ -147,6 +147,10 @@ Result<EvalSpec> makeSpec(const std::string& model, const std::string& encoding,
   s.model = model;
   s.encoding = encoding;
   s.config = base;
+  // Report which song statistics a non-baseline LLD input uses, e.g. "lld-stats[mean,std,p90]".
+  if (encoding == "lld-stats" && base.songStats != kStatBaseline) {
+    s.encoding.append(1, '[').append(songStatsName(base.songStats)).append(1, ']');
+  }
   if (model == "exact-gp") {
     s.config.regressor = RegressorKind::ExactGp;
     if (encoding == "lld-stats") {

@@ -2,8 +2,10 @@
 // The evaluation protocol of SCIENCE.md §6 for mood models (Chapaneri & Jayaswal 2020, §4):
 //   regression: R² = 1 − Σ(y − ŷ)²/Σ(y − ȳ)², RMSE, Pearson r, NLPD = mean −log N(y | μ, Σ)
 //               (2-D Gaussian with the predicted 2×2 covariance), k-fold CV, mean ± std over folds;
-//   calibration: share of true (v, a) with Mahalanobis² ≤ 2.30 (1σ ellipse, 39.3 %) and ≤ 6.18
-//               (2σ, 86.5 %) under the predicted Gaussian;
+//   calibration: share of true (v, a) inside the predicted 1σ ellipse (Mahalanobis² ≤ 1) and 2σ
+//               ellipse (≤ 4); for a 2-D Gaussian P(m² ≤ c) = 1 − exp(−c/2): 39.3 % and 86.5 %.
+//               (Session 1 used m² ≤ 2.30 / 6.18, which contain 68.3 % / 95.4 %: its "under-
+//               confident 0.68 / 0.95" was in fact calibrated.)
 //   retrieval: Goodman–Kruskal γ per query (5-fold CV; rank the fold's other songs by distance
 //               from the query's true point to their true / predicted points; ties dropped);
 //   quadrant macro-F1: predicted quadrant from the signs of (v − 0.5, a − 0.5).

@@ -21,10 +21,13 @@ struct ModelOptions {
   std::string segmentNorm = "training"; ///< training | per-song
   int iterations = 2000;                ///< Adam steps
   int inducing = 100;
+  int batchSize = 0;                    ///< Adam minibatch (0 = full batch)
   int innerWidth = 5;
   bool ard = false;
   double validationFraction = 0.0;      ///< early stopping hold-out share
   double learningRate = 0.01;
+  std::string songStats = "baseline";   ///< lld-stats groups: mean,std,between,within,p10,p50,p90,change,rhythm
+  int calibrationFolds = 0;             ///< inner CV folds for the covariance calibration (0 = off)
   std::uint64_t seed = 0;
 
   Result<MoodModelConfig> toConfig() const;
@@ -36,6 +39,7 @@ inline Result<MoodModelConfig> ModelOptions::toConfig() const {
   c.dgp.layers = layers;
   c.dgp.iterations = iterations;
   c.dgp.inducing = inducing;
+  c.dgp.batchSize = batchSize;
   c.dgp.innerWidth = innerWidth;
   c.dgp.ard = ard;
   c.dgp.validationFraction = validationFraction;
@@ -47,6 +51,10 @@ inline Result<MoodModelConfig> ModelOptions::toConfig() const {
   c.fisher.compact = compact;
   c.fisher.intraNormalize = intraNormalize;
   c.pcaDims = pca;
+  auto groups = parseSongStats(songStats);
+  if (!groups) return fail("--song-stats: " + groups.error().message);
+  c.songStats = *groups;
+  c.calibrationFolds = calibrationFolds;
   if (segmentNorm == "training") {
     c.segmentNorm = SegmentNorm::Training;
   } else if (segmentNorm == "per-song") {

@@ -1,6 +1,7 @@
 #include "core/mood/mood_model.h"
 
 #include "core/io/archive.h"
+#include "core/mood/evaluation.h"
 
 #include <algorithm>
 #include <cmath>
@@ -33,6 +34,10 @@ Status MoodModelConfig::validate() const {
   if (auto s = ubm.validate(); !s) return s;
   if (auto s = fisher.validate(); !s) return s;
   if (pcaDims < 0 || pcaDims > 4096) return fail("pcaDims must be in 0..4096");
+  if (songStats == 0 || (songStats & ~kStatAll) != 0) return fail("songStats: unknown statistic groups");
+  if (calibrationFolds < 0 || calibrationFolds == 1 || calibrationFolds > 50) {
+    return fail("calibrationFolds must be 0 (off) or 2..50");
+  }
   if (auto s = dgp.validate(); !s) return s;
   if (auto s = exact.validate(); !s) return s;
   return {};
@@ -42,6 +47,63 @@ std::string regressorName(const MoodModelConfig& c) {
   if (c.regressor == RegressorKind::ExactGp) return "exact-gp";
   if (c.dgp.layers == 1) return "svgp";
   return "dgp" + std::to_string(c.dgp.layers);
+}
+
+Result<CovarianceCalibration> CovarianceCalibration::fit(ConstMatRef residuals,
+                                                         const std::vector<library::MoodEstimate>& predicted) {
+  const Eigen::Index n = residuals.rows();
+  if (n < 5 || residuals.cols() != 2 || predicted.size() != static_cast<std::size_t>(n)) {
+    return fail("calibration needs at least 5 out-of-fold residuals");
+  }
+  Vec zv(n), za(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const auto& p = predicted[static_cast<std::size_t>(i)];
+    if (!(p.covVV > 0.0) || !(p.covAA > 0.0)) return fail("calibration: non-positive predictive variance");
+    zv(i) = residuals(i, 0) / std::sqrt(p.covVV);
+    za(i) = residuals(i, 1) / std::sqrt(p.covAA);
+  }
+  if (!zv.allFinite() || !za.allFinite()) return fail("calibration: non-finite residuals");
+  CovarianceCalibration c;
+  const double kv = std::max(1e-6, zv.squaredNorm() / static_cast<double>(n));
+  const double ka = std::max(1e-6, za.squaredNorm() / static_cast<double>(n));
+  c.correlation = std::clamp(zv.dot(za) / static_cast<double>(n) / std::sqrt(kv * ka), -0.95, 0.95);
+  // Mahalanobis² under Σ' with g = 1: (u² − 2ρuw + w²)/(1 − ρ²), u = z_v/√k_v, w = z_a/√k_a.
+  const double rho = c.correlation;
+  std::vector<double> m2(static_cast<std::size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double u = zv(i) / std::sqrt(kv), w = za(i) / std::sqrt(ka);
+    m2[static_cast<std::size_t>(i)] = (u * u - 2.0 * rho * u * w + w * w) / (1.0 - rho * rho);
+  }
+  // Scaling Σ' by g divides every m² by g: coverage(g) at level c = share of m² ≤ g·c.
+  double bestG = 1.0, bestErr = 1e300;
+  for (int k = -60; k <= 60; ++k) {
+    const double g = std::exp(0.05 * k);
+    double c1 = 0.0, c2 = 0.0;
+    for (double v : m2) {
+      c1 += v <= g * kEllipse1SigmaMahalanobis2 ? 1.0 : 0.0;
+      c2 += v <= g * kEllipse2SigmaMahalanobis2 ? 1.0 : 0.0;
+    }
+    c1 /= static_cast<double>(n);
+    c2 /= static_cast<double>(n);
+    const double err = (c1 - kEllipse1SigmaMass) * (c1 - kEllipse1SigmaMass) + (c2 - kEllipse2SigmaMass) * (c2 - kEllipse2SigmaMass);
+    if (err < bestErr - 1e-15) {
+      bestErr = err;
+      bestG = g;
+    }
+  }
+  c.valenceScale = bestG * kv;
+  c.arousalScale = bestG * ka;
+  c.fitted = true;
+  return c;
+}
+
+void CovarianceCalibration::apply(library::MoodEstimate& e) const {
+  if (!fitted) return;
+  const double sv = std::sqrt(std::max(0.0, e.covVV) * valenceScale);
+  const double sa = std::sqrt(std::max(0.0, e.covAA) * arousalScale);
+  e.covVV = sv * sv;
+  e.covAA = sa * sa;
+  e.covVA = correlation * sv * sa;
 }
 
 Mat normalizeSegments(const SongSegments& song, SegmentNorm norm, const Standardizer& segmentStd) {
@@ -74,7 +136,7 @@ Result<Vec> MoodEncoderState::encode(const SongSegments& song) const {
   }
   Vec z;
   if (input == InputKind::LldStats) {
-    z = songLevelStats(song);
+    z = songStatistics(song, songStats);
   } else {
     z = encoder->encode(normalizeSegments(song, segmentNorm, segmentStd));
   }
@@ -107,6 +169,7 @@ Result<MoodModel> MoodModel::train(const std::vector<const SongSegments*>& songs
   MoodEncoderState& e = m.enc_;
   e.segmentNorm = config.segmentNorm;
   e.input = config.input;
+  e.songStats = config.songStats;
   {
     Eigen::Index rows = 0;
     for (const auto* s : songs) rows += s->segmentVectors.rows();
@@ -137,13 +200,14 @@ Result<MoodModel> MoodModel::train(const std::vector<const SongSegments*>& songs
   if (stopRequested(stop)) return fail("stopped");
   // Raw encodings (before PCA / input standardisation).
   const Eigen::Index n = static_cast<Eigen::Index>(songs.size());
-  const Eigen::Index rawDim = config.input == InputKind::LldStats ? dims : e.encoder->dimension();
+  const Eigen::Index rawDim =
+      config.input == InputKind::LldStats ? songStatisticsDim(dims, config.songStats) : e.encoder->dimension();
   Mat raw(n, rawDim);
   parallelFor(pool, songs.size(), [&](std::size_t i) {
     const SongSegments& s = *songs[i];
     raw.row(static_cast<Eigen::Index>(i)) =
         config.input == InputKind::LldStats
-            ? songLevelStats(s).transpose()
+            ? songStatistics(s, config.songStats).transpose()
             : e.encoder->encode(normalizeSegments(s, config.segmentNorm, e.segmentStd)).transpose();
   });
   if (!raw.allFinite()) return fail("non-finite encodings");
@@ -174,10 +238,75 @@ Result<MoodModel> MoodModel::train(const std::vector<const SongSegments*>& songs
       m.exact_.push_back(std::move(*fit));
     }
   }
+  if (config.calibrationFolds > 0) {
+    auto cal = m.fitCalibration(x, targets, stop);
+    if (!cal) return fail("covariance calibration: " + cal.error().message);
+    m.calibration_ = *cal;
+    say("calibration: variance scales " + std::to_string(cal->valenceScale) + " / " +
+        std::to_string(cal->arousalScale) + ", correlation " + std::to_string(cal->correlation));
+  }
   return m;
 }
 
+Result<CovarianceCalibration> MoodModel::fitCalibration(ConstMatRef x, ConstMatRef targets, const StopFlag* stop) const {
+  // Inner k-fold CV on the training set only. Exact GPs keep the hyperparameters fitted on the
+  // whole training set (refitted on each inner part without optimisation: cheap, and the
+  // residuals are still out-of-fold); the deep GP is retrained on each inner part.
+  const Eigen::Index n = x.rows();
+  const int folds = std::min<int>(config_.calibrationFolds, static_cast<int>(n / 2));
+  if (folds < 2) return fail("too few songs for calibration");
+  const auto assign = kFoldAssignment(static_cast<std::size_t>(n), folds, config_.seed + 53);
+  Mat residuals(n, 2);
+  std::vector<library::MoodEstimate> predicted(static_cast<std::size_t>(n));
+  for (int f = 0; f < folds; ++f) {
+    if (stopRequested(stop)) return fail("stopped");
+    std::vector<Eigen::Index> in, out;
+    for (Eigen::Index i = 0; i < n; ++i) (assign[static_cast<std::size_t>(i)] == f ? out : in).push_back(i);
+    const Mat xi = x(in, Eigen::all), yi = targets(in, Eigen::all), xo = x(out, Eigen::all);
+    std::vector<library::MoodEstimate> p(out.size());
+    if (dgp_) {
+      gp::DeepGpConfig dc = config_.dgp;
+      dc.seed = config_.seed + 31 + static_cast<std::uint64_t>(f) + 1;
+      gp::FitCallbacks cb;
+      cb.stop = stop;
+      auto fit = gp::DeepGp::fit(xi, yi, dc, cb);
+      if (!fit) return fit.error();
+      const gp::GpPrediction g = fit->predict(xo, config_.dgp.predictSamples, config_.seed + 7);
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto r = static_cast<Eigen::Index>(i);
+        const Mat& c = g.covariance[i];
+        p[i] = {g.mean(r, 0), g.mean(r, 1), c(0, 0), 0.5 * (c(0, 1) + c(1, 0)), c(1, 1)};
+      }
+    } else {
+      Vec mean[2], var[2];
+      for (int j = 0; j < 2; ++j) {
+        auto fit = gp::ExactGp::withParams(xi, yi.col(j), exact_[static_cast<std::size_t>(j)].config(),
+                                           exact_[static_cast<std::size_t>(j)].params());
+        if (!fit) return fit.error();
+        fit->predict(xo, mean[j], var[j]);
+      }
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto r = static_cast<Eigen::Index>(i);
+        p[i] = {mean[0](r), mean[1](r), var[0](r), 0.0, var[1](r)};
+      }
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const Eigen::Index row = out[i];
+      residuals(row, 0) = targets(row, 0) - p[i].valence;
+      residuals(row, 1) = targets(row, 1) - p[i].arousal;
+      predicted[static_cast<std::size_t>(row)] = p[i];
+    }
+  }
+  return CovarianceCalibration::fit(residuals, predicted);
+}
+
 std::vector<library::MoodEstimate> MoodModel::predictInputs(ConstMatRef inputs) const {
+  auto out = predictInputsUncalibrated(inputs);
+  for (auto& e : out) calibration_.apply(e);
+  return out;
+}
+
+std::vector<library::MoodEstimate> MoodModel::predictInputsUncalibrated(ConstMatRef inputs) const {
   std::vector<library::MoodEstimate> out(static_cast<std::size_t>(inputs.rows()));
   if (inputs.rows() == 0) return out;
   if (dgp_) {
@@ -236,6 +365,13 @@ void MoodModel::write(io::ArchiveWriter& w) const {
   w.putInt("config/pca_dims", c.pcaDims);
   w.putInt("config/predict_samples", c.dgp.predictSamples);
   w.putInt("config/seed", static_cast<std::int64_t>(c.seed));
+  w.putInt("config/song_stats", static_cast<std::int64_t>(c.songStats));
+  w.putInt("config/calibration_folds", c.calibrationFolds);
+  if (calibration_.fitted) {
+    w.putDouble("calib/valence_scale", calibration_.valenceScale);
+    w.putDouble("calib/arousal_scale", calibration_.arousalScale);
+    w.putDouble("calib/correlation", calibration_.correlation);
+  }
   w.putVector("segstd/mean", enc_.segmentStd.mean);
   w.putVector("segstd/scale", enc_.segmentStd.scale);
   if (enc_.encoder) {
@@ -320,6 +456,28 @@ Result<MoodModel> MoodModel::read(const io::ArchiveReader& r) {
     return bad("configuration values out of range");
   }
   c.seed = static_cast<std::uint64_t>(seed);
+  // Keys added after format version 1 shipped: optional, defaults = the earlier behaviour.
+  if (r.has("config/song_stats")) {
+    std::int64_t groups = 0;
+    if (auto st = geti("config/song_stats", groups); !st) return bad(st.error().message);
+    if (groups <= 0 || (static_cast<std::uint64_t>(groups) & ~static_cast<std::uint64_t>(kStatAll)) != 0) {
+      return bad("song statistics groups out of range");
+    }
+    c.songStats = static_cast<unsigned>(groups);
+  }
+  if (r.has("config/calibration_folds")) {
+    if (auto st = geti("config/calibration_folds", c.calibrationFolds); !st) return bad(st.error().message);
+  }
+  if (r.has("calib/valence_scale")) {
+    double vs = 0.0, as = 0.0, rho = 0.0;
+    for (auto st : {getd("calib/valence_scale", vs), getd("calib/arousal_scale", as), getd("calib/correlation", rho)}) {
+      if (!st) return bad(st.error().message);
+    }
+    if (!(vs > 0.0) || !(as > 0.0) || !std::isfinite(vs) || !std::isfinite(as) || !(std::abs(rho) < 1.0)) {
+      return bad("calibration values out of range");
+    }
+    m.calibration_ = CovarianceCalibration{vs, as, rho, true};
+  }
   c.segmentNorm = static_cast<SegmentNorm>(segNorm);
   c.input = static_cast<InputKind>(input);
   c.regressor = static_cast<RegressorKind>(regressor);
@@ -330,13 +488,14 @@ Result<MoodModel> MoodModel::read(const io::ArchiveReader& r) {
   MoodEncoderState& e = m.enc_;
   e.segmentNorm = c.segmentNorm;
   e.input = c.input;
+  e.songStats = c.songStats;
   auto sm = r.getVector("segstd/mean");
   auto ss = r.getVector("segstd/scale");
   if (!sm || !ss) return bad("missing segment statistics");
   e.segmentStd = Standardizer{*sm, *ss};
   if (auto s = e.segmentStd.validate(); !s || e.segmentStd.mean.size() < 2) return bad("segment statistics");
   const Eigen::Index dims = e.segmentStd.mean.size();
-  Eigen::Index rawDim = dims;
+  Eigen::Index rawDim = c.input == InputKind::LldStats ? songStatisticsDim(dims, c.songStats) : dims;
   if (c.input == InputKind::Fisher) {
     DiagGmm g;
     auto w = r.getVector("ubm/weights");

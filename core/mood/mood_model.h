@@ -7,8 +7,10 @@
 //   ─UBM (VB-GMM, K comps, diagonal) + Fisher encoder (global FV or LAFV, improved, compact?)─▶ z
 //   ─optional PCA (P dims, fitted on training encodings)─▶ ─standardise─▶ x (model input)
 //   ─regressor: DeepGp with L layers (L = 1: SVGP), or independent exact GPs─▶ N(μ, Σ) on (v, a).
-// The LLD baseline input (InputKind::LldStats) replaces the UBM/Fisher step by the song-level
-// mean and std of each LLD (2L dims).
+// The LLD input (InputKind::LldStats) replaces the UBM/Fisher step by song-level statistics of
+// the segment vectors (song_stats.h; baseline = mean and std of each LLD, 2L dims; the default
+// model adds segment-to-segment change and rhythm). Optionally the predictive covariance is
+// calibrated by inner cross-validation on the training set (CovarianceCalibration).
 // Units: valence and arousal in [0, 1]; Σ is the predictive covariance of y (incl. noise).
 // Saved as ONE io::Archive file of kind "moodplane-model" (kModelFormatVersion) holding every
 // statistic above, the regressor and a provenance card (JSON string).
@@ -24,6 +26,7 @@
 #include "core/mood/feature_cache.h"
 #include "core/mood/fisher_encoder.h"
 #include "core/mood/gmm.h"
+#include "core/mood/song_stats.h"
 
 #include <functional>
 #include <memory>
@@ -50,6 +53,8 @@ struct MoodModelConfig {
   RegressorKind regressor = RegressorKind::DeepGp;
   gp::DeepGpConfig dgp;
   gp::ExactGpConfig exact;
+  unsigned songStats = kStatBaseline;  ///< LldStats input: statistic groups (song_stats.h)
+  int calibrationFolds = 0;           ///< inner CV folds for the covariance calibration (0 = off)
   std::uint64_t seed = 0;
 
   MoodModelConfig();
@@ -59,10 +64,38 @@ struct MoodModelConfig {
 /// Short name of a configuration for reports: "svgp", "dgp2", "exact-gp", ...
 std::string regressorName(const MoodModelConfig& c);
 
+/// Mahalanobis² radii of the 1σ and 2σ ellipses of a 2-D Gaussian and the mass inside them:
+/// P(m² ≤ c) = 1 − exp(−c/2) → 0.3935 and 0.8647.
+inline constexpr double kEllipse1SigmaMahalanobis2 = 1.0;
+inline constexpr double kEllipse2SigmaMahalanobis2 = 4.0;
+inline constexpr double kEllipse1SigmaMass = 0.39346934028736658;  // 1 − e^{−1/2}
+inline constexpr double kEllipse2SigmaMass = 0.86466471676338730;  // 1 − e^{−2}
+
+/// Calibration of the predictive covariance, fitted by inner cross-validation on the training
+/// set only. With the model's Σ = [[σv², ·], [·, σa²]] and out-of-fold residuals r:
+///   z_v = r_v/σ_v, z_a = r_a/σ_a;  ρ = corr(z_v, z_a) (uncentred);
+///   Σ' = g · diag(√k_v σ_v, √k_a σ_a) [[1, ρ], [ρ, 1]] diag(√k_v σ_v, √k_a σ_a),
+/// k_v = mean z_v², k_a = mean z_a² (per-dimension variance scales, maximum likelihood), and g the
+/// factor for which the out-of-fold 1σ / 2σ ellipse coverage is closest (least squares) to the
+/// 2-D Gaussian's 0.393 / 0.865. Stored as valenceScale = g k_v, arousalScale = g k_a, ρ.
+struct CovarianceCalibration {
+  double valenceScale = 1.0;
+  double arousalScale = 1.0;
+  double correlation = 0.0;
+  bool fitted = false;
+
+  /// Fits from out-of-fold residuals (rows: songs; cols: valence, arousal) and the model's
+  /// predictive estimates of those songs.
+  static Result<CovarianceCalibration> fit(ConstMatRef residuals, const std::vector<library::MoodEstimate>& predicted);
+  /// Applies to one estimate's covariance in place (no-op when not fitted).
+  void apply(library::MoodEstimate& e) const;
+};
+
 /// Statistics fitted before the regressor (everything but the GP): reusable across regressors.
 struct MoodEncoderState {
   SegmentNorm segmentNorm = SegmentNorm::Training;
   InputKind input = InputKind::Fisher;
+  unsigned songStats = kStatBaseline;  ///< LldStats input groups
   Standardizer segmentStd;            ///< on segment vectors (Training norm)
   std::optional<FisherEncoder> encoder;
   std::optional<Pca> pca;
@@ -90,12 +123,15 @@ class MoodModel {
                                  const StopFlag* stop = nullptr, const DiagGmm* ubm = nullptr,
                                  const std::function<void(const std::string&)>& log = {});
 
-  /// Predictions for encoded inputs (rows = songs, from encoder().encode()).
+  /// Predictions for encoded inputs (rows = songs, from encoder().encode()), calibrated.
   std::vector<library::MoodEstimate> predictInputs(ConstMatRef inputs) const;
+  /// The same without the covariance calibration (the regressor's own covariance).
+  std::vector<library::MoodEstimate> predictInputsUncalibrated(ConstMatRef inputs) const;
   Result<library::MoodEstimate> predict(const SongSegments& song) const;
 
   const MoodEncoderState& encoder() const { return enc_; }
   const MoodModelConfig& config() const { return config_; }
+  const CovarianceCalibration& calibration() const { return calibration_; }
   const std::string& card() const { return card_; }
   void setCard(std::string cardJson) { card_ = std::move(cardJson); }
   /// Stats of the fit for reports (noise variances, ELBO, UBM components).
@@ -109,6 +145,8 @@ class MoodModel {
 
  private:
   MoodModel() = default;
+  /// Out-of-fold covariance calibration on the training inputs (config_.calibrationFolds).
+  Result<CovarianceCalibration> fitCalibration(ConstMatRef x, ConstMatRef targets, const StopFlag* stop) const;
   void write(io::ArchiveWriter& w) const;
   static Result<MoodModel> read(const io::ArchiveReader& r);
 
@@ -116,6 +154,7 @@ class MoodModel {
   MoodEncoderState enc_;
   std::optional<gp::DeepGp> dgp_;
   std::vector<gp::ExactGp> exact_;
+  CovarianceCalibration calibration_;
   std::string card_ = "{}";
 };
 

@@ -376,8 +376,9 @@ TEST(MoodMetrics, KnownValues) {
     pred[static_cast<std::size_t>(i)] = e;
   }
   const FoldMetrics m = regressionMetrics(t, pred, q);
-  EXPECT_NEAR(m.coverage1, 1 - std::exp(-2.30 / 2), 0.015);
-  EXPECT_NEAR(m.coverage2, 1 - std::exp(-6.18 / 2), 0.01);
+  // 2-D Gaussian: P(m² ≤ c) = 1 − exp(−c/2); the 1σ / 2σ ellipses are m² ≤ 1 / 4.
+  EXPECT_NEAR(m.coverage1, 1 - std::exp(-0.5), 0.015);
+  EXPECT_NEAR(m.coverage2, 1 - std::exp(-2.0), 0.01);
 }
 
 TEST(MoodEval, FoldsPartitionAndAreDeterministic) {
