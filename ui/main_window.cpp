@@ -5,6 +5,7 @@
 #include "ui/library_table_model.h"
 #include "ui/mood_plane_widget.h"
 #include "ui/player_bar.h"
+#include "ui/rating_command.h"
 #include "ui/playlist_panel.h"
 #include "ui/resources_init.h"
 #include "ui/scan_controller.h"
@@ -38,6 +39,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -72,6 +74,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   scan_ = new ScanController(options_.databasePath, this);
   scan_->setAnalyzer(options_.analyzer);
   watcher_ = new FolderWatcher(this);
+  undo_ = new QUndoStack(this);
 
   // Centre: model banner + (welcome page | plane).
   auto* centre = new QWidget(this);
@@ -164,6 +167,9 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   connect(plane_, &MoodPlaneWidget::selectionChanged, this, &MainWindow::selectSongs);
   connect(plane_, &MoodPlaneWidget::songActivated, this,
           [this](qint64 id) { player_->playQueue({id}, 0); });
+  connect(plane_, &MoodPlaneWidget::songRated, this, &MainWindow::rateSong);
+  connect(songPanel_, &SongPanel::ratingRequested, this, &MainWindow::rateSong);
+  connect(songPanel_, &SongPanel::clearRatingRequested, this, &MainWindow::clearSongRating);
   connect(playlist_, &PlaylistPanel::songSelected, this, [this](qint64 id) { selectSongs({id}); });
   connect(playlist_, &PlaylistPanel::playRequested, player_, &PlayerBar::playQueue);
   connect(playlist_, &PlaylistPanel::saveRequested, store_, &LibraryStoreWorker::savePlaylist);
@@ -216,7 +222,8 @@ void MainWindow::buildDocks() {
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
   const int em = fontMetrics().averageCharWidth();
-  const int widths[] = {28, 20, 20, 12, 9, 10, 10, 8, 8, 10};
+  const int widths[] = {28, 20, 20, 12, 9, 10, 10, 8, 8, 12, 10};
+  static_assert(std::size(widths) == LibraryTableModel::ColumnCount);
   for (int c = 0; c < LibraryTableModel::ColumnCount; ++c) table_->setColumnWidth(c, widths[c] * em);
   libraryLayout->addWidget(table_);
   auto* libraryDock = new QDockWidget(tr("Library"), this);
@@ -289,6 +296,27 @@ void MainWindow::buildActions() {
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = undo_->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = undo_->createRedoAction(this, tr("&Redo"));
+  redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+  edit->addAction(undo);
+  edit->addAction(redo);
+  edit->addSeparator();
+  ratingModeAction_ = edit->addAction(tr("Rate by &dragging"));
+  ratingModeAction_->setCheckable(true);
+  ratingModeAction_->setShortcut(QKeySequence(Qt::Key_R));
+  ratingModeAction_->setToolTip(tr("Drag a song's point to where you hear it; the model learns from "
+                                   "your ratings (R)"));
+  connect(ratingModeAction_, &QAction::toggled, plane_, &MoodPlaneWidget::setRatingMode);
+  QAction* clearRating = edit->addAction(tr("&Clear rating of the selected songs"), this, [this] {
+    undo_->beginMacro(tr("clear ratings"));
+    for (qint64 id : plane_->selectedSongs()) clearSongRating(id);
+    undo_->endMacro();
+  });
+  clearRating->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Backspace));
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   ellipsesAction_ = view->addAction(tr("Uncertainty &ellipses"));
@@ -369,6 +397,8 @@ void MainWindow::buildActions() {
   bar->setObjectName(QStringLiteral("planeToolBar"));
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   bar->addActions(toolGroup_->actions());
+  bar->addSeparator();
+  bar->addAction(ratingModeAction_);
   bar->addSeparator();
   bar->addAction(ellipsesAction_);
   bar->addSeparator();
@@ -543,6 +573,31 @@ void MainWindow::selectSongs(const QList<qint64>& ids) {
   if (!selection.isEmpty()) table_->scrollTo(selection.indexes().first());
   songPanel_->setSong(ids.isEmpty() || !library_ ? nullptr : library_->find(ids.first()));
   syncingSelection_ = false;
+}
+
+void MainWindow::rateSong(qint64 id, double valence, double arousal) {
+  const auto* song = library_ ? library_->find(id) : nullptr;
+  if (!song) return;
+  library::MoodEstimate rating;
+  rating.valence = std::clamp(valence, 0.0, 1.0);
+  rating.arousal = std::clamp(arousal, 0.0, 1.0);
+  const QString title = song->tags.title.empty()
+                            ? QFileInfo(QString::fromStdString(song->path)).fileName()
+                            : QString::fromStdString(song->tags.title);
+  undo_->push(new RatingCommand(store_, QString::fromStdString(song->path), title, song->rating, rating));
+  showMessage(tr("Rated “%1” at valence %2, arousal %3")
+                  .arg(title)
+                  .arg(rating.valence, 0, 'f', 2)
+                  .arg(rating.arousal, 0, 'f', 2));
+}
+
+void MainWindow::clearSongRating(qint64 id) {
+  const auto* song = library_ ? library_->find(id) : nullptr;
+  if (!song || !song->rating) return;
+  const QString title = song->tags.title.empty()
+                            ? QFileInfo(QString::fromStdString(song->path)).fileName()
+                            : QString::fromStdString(song->tags.title);
+  undo_->push(new RatingCommand(store_, QString::fromStdString(song->path), title, song->rating, std::nullopt));
 }
 
 void MainWindow::onTableSelection() {

@@ -22,6 +22,7 @@ class QPushButton;
 class QSettings;
 class QStackedWidget;
 class QTableView;
+class QUndoStack;
 
 namespace mp::library {
 struct ScanProgress;
@@ -63,6 +64,11 @@ class MainWindow : public QMainWindow {
   void setDarkTheme(bool dark);
   void setColourBy(ColourBy by);
   void selectSongs(const QList<qint64>& ids);
+  /// Stores the listener's rating of a song (undoable; written at once by the store worker).
+  void rateSong(qint64 id, double valence, double arousal);
+  void clearSongRating(qint64 id);
+  QUndoStack* undoStack() const { return undo_; }
+  QAction* ratingModeAction() const { return ratingModeAction_; }
   const QStringList& roots() const { return roots_; }
   const SnapshotPtr& library() const { return library_; }
 
@@ -130,6 +136,8 @@ class MainWindow : public QMainWindow {
   QWidget* scanBox_ = nullptr;
   QLabel* modelLabel_ = nullptr;
 
+  QUndoStack* undo_ = nullptr;
+  QAction* ratingModeAction_ = nullptr;
   QAction* ellipsesAction_ = nullptr;
   QAction* twoSigmaAction_ = nullptr;
   QAction* darkAction_ = nullptr;
