@@ -112,7 +112,7 @@ QVariant LibraryTableModel::headerData(int section, Qt::Orientation orientation,
     case Arousal: return tr("Arousal");
     case SigmaV: return tr("σ v");
     case SigmaA: return tr("σ a");
-    case Rating: return tr("Your rating");
+    case Rating: return tr("Rating");
     case Status: return tr("Status");
     default: return {};
   }

@@ -130,13 +130,25 @@ void MoodPlaneWidget::setUpAxes() {
   }
 
   // Legend outside the plane, to the right, vertically centred.
-  auto* side = new QCPLayoutGrid;  // owned by the layout
+  auto* side = sideGrid_ = new QCPLayoutGrid;  // owned by the layout
   plotLayout()->addElement(0, 1, side);
   axisRect()->insetLayout()->take(legend);
   side->addElement(0, 0, new QCPLayoutElement(this));
   side->addElement(1, 0, legend);
-  side->addElement(2, 0, new QCPLayoutElement(this));
-  side->setRowStretchFactors({1.0, 0.01, 1.0});
+  colourScale_ = new QCPColorScale(this);
+  colourScale_->setType(QCPAxis::atRight);
+  colourScale_->setBarWidth(12);
+  colourScale_->setLabel(tr("uncertainty σ"));
+  colourScale_->setVisible(false);
+  {
+    QCPColorGradient ramp;
+    ramp.clearColorStops();
+    for (int i = 0; i <= 10; ++i) ramp.setColorStopAt(i / 10.0, uncertaintyColour(i / 10.0));
+    colourScale_->setGradient(ramp);
+  }
+  side->addElement(2, 0, colourScale_);
+  side->addElement(3, 0, new QCPLayoutElement(this));
+  side->setRowStretchFactors({1.0, 0.01, 0.01, 1.0});
   plotLayout()->setColumnStretchFactor(1, 0.001);
   legend->setVisible(true);
   legend->setIconSize(QSize(14, 14));
@@ -163,6 +175,11 @@ void MoodPlaneWidget::applyPalette() {
   }
   for (auto* line : quadrantLines_) line->setPen(QPen(soft, 1.5, Qt::DashLine));
   for (auto* label : quadrantLabels_) label->setColor(soft);
+  colourScale_->axis()->setBasePen(QPen(text, 1));
+  colourScale_->axis()->setTickPen(QPen(text, 1));
+  colourScale_->axis()->setSubTickPen(QPen(text, 1));
+  colourScale_->axis()->setTickLabelColor(text);
+  colourScale_->axis()->setLabelColor(text);
   legend->setBrush(QBrush(base));
   legend->setBorderPen(QPen(faint));
   legend->setTextColor(text);
@@ -413,6 +430,7 @@ void MoodPlaneWidget::rebuildPoints() {
                                          QBrush(colouring_.classes[c].colour), size));
       g->setName(QStringLiteral("%1 (%2)").arg(colouring_.classes[c].label).arg(keys[c].size()));
       g->setData(keys[c], values[c], false);
+      if (colouring_.continuousRange) g->removeFromLegend();  // the colour bar explains them
       classGraphs_.push_back(g);
     }
     if (many) {
@@ -422,6 +440,12 @@ void MoodPlaneWidget::rebuildPoints() {
       setAntialiasedElements(QCP::aeScatters | QCP::aePlottables | QCP::aeItems);
     }
   }
+  const bool bar = colouring_.continuousRange.has_value();
+  colourScale_->setVisible(bar);
+  colourScale_->setMinimumSize(0, bar ? fontMetrics().height() * 12 : 0);
+  sideGrid_->setRowStretchFactors({1.0, 0.01, bar ? 1.0 : 0.001, 1.0});
+  if (colouring_.continuousRange)
+    colourScale_->setDataRange(QCPRange(colouring_.continuousRange->first, colouring_.continuousRange->second));
   ratingGraph_->setData(ratingX, ratingY, false);
   ratingLines_->data()->set(ratingLineData, true);
   if (ratingX.isEmpty()) ratingGraph_->removeFromLegend();

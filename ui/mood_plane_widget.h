@@ -79,6 +79,8 @@ class MoodPlaneWidget : public QCustomPlot {
   std::size_t plottedPointCount() const;  ///< points in the scatter graphs
   std::size_t ellipseCount() const { return ellipseCount_; }
   int colourClassCount() const { return static_cast<int>(classGraphs_.size()); }
+  /// The colour bar of continuous colourings (uncertainty); hidden otherwise.
+  const QCPColorScale* colourScale() const { return colourScale_; }
   /// The song under a widget pixel (within the hover radius), if any.
   std::optional<qint64> songAt(const QPointF& pixel) const;
   QPointF pixelFor(double valence, double arousal) const;
@@ -153,6 +155,8 @@ class MoodPlaneWidget : public QCustomPlot {
   QCPGraph* selectedGraph_ = nullptr;
   QCPGraph* hoverGraph_ = nullptr;
   QCPGraph* playingGraph_ = nullptr;
+  QCPColorScale* colourScale_ = nullptr;  // owned by the layout
+  QCPLayoutGrid* sideGrid_ = nullptr;      // legend and colour bar, right of the plane
   std::vector<QCPItemText*> quadrantLabels_;
   std::vector<QCPItemStraightLine*> quadrantLines_;
 

@@ -331,5 +331,55 @@ TEST_F(PlaneFixture, AnimateToMovesEveryPointFromItsOldToItsNewPlace) {
   EXPECT_EQ(plane.songAt(at).value_or(0), 1000);
 }
 
+TEST(SongColouring, UncertaintyIsAContinuousRampOfTheMeanSigma) {
+  std::vector<library::SongRecord> songs;
+  for (int i = 0; i <= 40; ++i) {
+    library::SongRecord s;
+    s.id = i + 1;
+    const double sigma = 0.4 * i / 40.0;  // past the ramp's end: saturates
+    s.prediction = MoodEstimate{0.5, 0.5, sigma * sigma * 1.5, 0.0, sigma * sigma * 0.5};  // mean var = sigma^2
+    songs.push_back(s);
+  }
+  const Colouring c = colourSongs(songs, ColourBy::Uncertainty);
+  ASSERT_TRUE(c.continuousRange.has_value());
+  EXPECT_EQ(c.classes.size(), static_cast<std::size_t>(kUncertaintyBands));
+  const double step = kUncertaintyMax / kUncertaintyBands;
+  for (std::size_t i = 0; i < songs.size(); ++i) {
+    const double sigma = 0.4 * static_cast<double>(i) / 40.0;
+    const int band = c.classOf[i];
+    ASSERT_GE(band, 0);
+    if (sigma < kUncertaintyMax - 1e-9) {
+      EXPECT_LE(band * step, sigma + 1e-9) << i;
+      EXPECT_GT((band + 1) * step, sigma - 1e-9) << i;
+    } else {
+      EXPECT_EQ(band, kUncertaintyBands - 1) << i;
+    }
+    // The band's colour is the ramp at the song's sigma, within half a band.
+    const QColor expected = uncertaintyColour(std::min(sigma, kUncertaintyMax) / kUncertaintyMax);
+    const QColor got = c.classes[static_cast<std::size_t>(band)].colour;
+    EXPECT_LE(std::abs(got.red() - expected.red()) + std::abs(got.green() - expected.green()) +
+                  std::abs(got.blue() - expected.blue()), 40) << i;
+  }
+  // Green when certain, dark red when not; the red channel rises along the first half.
+  EXPECT_GT(uncertaintyColour(0.0).green(), uncertaintyColour(0.0).red());
+  EXPECT_GT(uncertaintyColour(1.0).red(), 3 * uncertaintyColour(1.0).green());
+  for (int i = 1; i <= 20; ++i) EXPECT_GE(uncertaintyColour(i / 40.0).red(), uncertaintyColour((i - 1) / 40.0).red());
+}
+
+TEST_F(PlaneFixture, UncertaintyColouringShowsAColourBarInsteadOfLegendEntries) {
+  auto songs = test::syntheticSongs(300, 8);
+  plane.setLibrary(makeSnapshot(songs));
+  const int quadrantEntries = plane.legend->itemCount();
+  EXPECT_FALSE(plane.colourScale()->visible());
+  plane.setColourBy(ColourBy::Uncertainty);
+  EXPECT_TRUE(plane.colourScale()->visible());
+  EXPECT_DOUBLE_EQ(plane.colourScale()->dataRange().upper, kUncertaintyMax);
+  EXPECT_LT(plane.legend->itemCount(), quadrantEntries + 1);  // only "Your rating" may remain
+  EXPECT_GT(plane.colourClassCount(), 6);
+  EXPECT_EQ(plane.plottedPointCount(), analysedCount(songs));
+  plane.setColourBy(ColourBy::Quadrant);
+  EXPECT_FALSE(plane.colourScale()->visible());
+}
+
 }  // namespace
 }  // namespace mp::ui
