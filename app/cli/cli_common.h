@@ -1,6 +1,8 @@
 #pragma once
 // Shared plumbing for moodplane-cli commands: JSON output, absolute paths, default locations.
 
+#include "core/mood/model_store.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -21,5 +23,13 @@ std::string defaultDatabasePath();
 
 /// The shipped default model: next to the build tree's resources, or the installed copy.
 std::string defaultModelPath();
+
+/// The listener's model store: ModelStore::defaultFolder() with the shipped default model.
+mood::ModelStore userModelStore();
+
+/// The model file a command loads: `explicitModel` when given, else the listener's current model
+/// if it loads, else the shipped default (ModelStore::resolve; its warning goes to stderr,
+/// prefixed by `command`).
+std::string resolveModelPath(const std::string& explicitModel, const std::string& command);
 
 }  // namespace mp::cli
