@@ -171,13 +171,26 @@ QString SongPanel::fieldText(const QString& field) const {
   return {};
 }
 
+namespace {
+
+/// The display name of the model with analyser version `version`: `names` is keyed by version
+/// prefixes ("mood-<file hash>"); unknown versions are shown as they are.
+QString modelName(const QHash<QString, QString>& names, const QString& version) {
+  if (version.isEmpty()) return QStringLiteral("—");
+  for (auto it = names.constBegin(); it != names.constEnd(); ++it)
+    if (version == it.key() || version.startsWith(it.key() + QLatin1Char('-'))) return it.value();
+  return version;
+}
+
+}  // namespace
+
 void SongPanel::setModelNames(QHash<QString, QString> names) {
   modelNames_ = std::move(names);
   if (songId_ != 0) {
     const QString version = QString::fromStdString(modelVersion_);
     for (auto& [k, label] : fields_)
       if (k == QStringLiteral("model"))
-        label->setText(version.isEmpty() ? QStringLiteral("—") : modelNames_.value(version, version));
+        label->setText(modelName(modelNames_, version));
   }
 }
 
@@ -224,7 +237,7 @@ void SongPanel::setSong(const library::SongRecord* song) {
   }
   modelVersion_ = song->modelVersion;
   const QString version = str(song->modelVersion);
-  set(QStringLiteral("model"), version.isEmpty() ? QStringLiteral("—") : modelNames_.value(version, version));
+  set(QStringLiteral("model"), modelName(modelNames_, version));
   // The editor starts at the rating, else at the prediction, else at the centre.
   const auto start = song->rating ? song->rating : song->prediction;
   valenceEdit_->setValue(start ? start->valence : 0.5);

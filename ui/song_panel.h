@@ -46,8 +46,8 @@ class SongPanel : public QWidget {
   explicit SongPanel(QWidget* parent = nullptr);
   void setSong(const library::SongRecord* song);  ///< null = nothing selected
   qint64 songId() const { return songId_; }
-  /// Names the model versions (e.g. "mine-3 · 2026-11-30 05:40") shown in the "model" field;
-  /// versions not in the map are shown as they are.
+  /// Names the models shown in the "model" field (e.g. "model 3 · 2026-11-30 05:40"), keyed by
+  /// analyser-version prefix ("mood-<file hash>"); versions not matched are shown as they are.
   void setModelNames(QHash<QString, QString> names);
   /// The text shown for a field ("valence", "status", ...), for tests.
   QString fieldText(const QString& field) const;
