@@ -31,4 +31,6 @@ void addRegressCommand(CLI::App& root, CommandRunner& runner);
 void addBenchGpCommand(CLI::App& root, CommandRunner& runner);
 void addRetrainCommand(CLI::App& root, CommandRunner& runner);
 void addModelCommand(CLI::App& root, CommandRunner& runner);
+void addRatingsCommand(CLI::App& root, CommandRunner& runner);
+void addBenchRetrainCommand(CLI::App& root, CommandRunner& runner);
 }  // namespace mp::cli
