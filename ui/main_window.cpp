@@ -165,6 +165,8 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     showMessage(tr("Saved playlist “%1”").arg(name));
     QTimer::singleShot(0, this, [this, id] { playlist_->openSavedPlaylist(id); });
   });
+  connect(store_, &LibraryStoreWorker::ratingsCsvDone, this,
+          [this](bool ok, const QString& summary) { showMessage(summary, ok ? 10000 : 30000); });
   connect(scan_, &ScanController::progress, this, &MainWindow::onScanProgress);
   connect(scan_, &ScanController::libraryChanged, store_, &LibraryStoreWorker::reload);
   connect(scan_, &ScanController::finished, this, &MainWindow::onScanFinished);
@@ -723,6 +725,18 @@ void MainWindow::buildModelMenu() {
   rollbackAction_ = model->addAction(tr("Roll &back to the previous model"), this, &MainWindow::rollbackModel);
   resetModelAction_ = model->addAction(tr("Reset to the &default model"), this, &MainWindow::resetModel);
   model->addSeparator();
+  model->addAction(tr("&Import ratings CSV…"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import ratings"), QDir::homePath(),
+                                                      tr("CSV files (*.csv);;All files (*)"));
+    if (!path.isEmpty()) importRatings(path);
+  });
+  model->addAction(tr("&Export ratings CSV…"), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export ratings"),
+                                                      QDir::home().filePath(QStringLiteral("moodplane-ratings.csv")),
+                                                      tr("CSV files (*.csv)"));
+    if (!path.isEmpty()) exportRatings(path);
+  });
+  model->addSeparator();
   QAction* autoRetrain = model->addAction(tr("Retrain &automatically…"), this, [this] {
     bool ok = false;
     const int n = QInputDialog::getInt(this, tr("Retrain automatically"),
@@ -761,6 +775,10 @@ void MainWindow::retrainNow() {
   newRatings_ = 0;
   models_->retrain(models_->retrainConfig());
 }
+
+void MainWindow::importRatings(const QString& csvPath) { store_->importRatingsCsv(csvPath); }
+
+void MainWindow::exportRatings(const QString& csvPath) { store_->exportRatingsCsv(csvPath); }
 
 void MainWindow::rollbackModel() {
   if (!models_) return;

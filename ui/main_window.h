@@ -80,6 +80,9 @@ class MainWindow : public QMainWindow {
   void retrainNow();
   void rollbackModel();
   void resetModel();
+  /// Ratings as CSV (path or artist + title, valence, arousal), through the store worker.
+  void importRatings(const QString& csvPath);
+  void exportRatings(const QString& csvPath);
   /// Retrain automatically once this many ratings were added since the last retrain (0 = never).
   void setAutoRetrainAfter(int ratings);
   int autoRetrainAfter() const { return autoRetrainAfter_; }

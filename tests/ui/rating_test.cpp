@@ -2,6 +2,7 @@
 // editor, rating rings on the plane and the table's rating column. Every rating is checked in
 // the database through a separate connection.
 #include "core/library/library_store.h"
+#include "core/library/ratings_csv.h"
 #include "tests/common/temp_dir.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/library_store_worker.h"
@@ -18,6 +19,10 @@
 #include <QUndoStack>
 
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
 
 namespace mp::ui {
 namespace {
@@ -210,6 +215,55 @@ TEST_F(RatingWindow, SongPanelEditorStoresAndClearsTheRating) {
   window->undoStack()->undo();  // clearing is undoable too
   settle();
   ASSERT_TRUE(storedRating(dir, path).has_value());
+}
+
+TEST_F(RatingWindow, RatingsExportToCsvAndImportIntoAnotherLibrary) {
+  const auto& songs = window->library()->songs;
+  const library::SongRecord a = songs[2], b = songs[7];
+  window->rateSong(a.id, 0.125, 0.75);
+  window->rateSong(b.id, 0.9, 0.0625);
+  QSignalSpy csv(window->store(), &LibraryStoreWorker::ratingsCsvDone);
+  const QString file = QString::fromStdString(dir.file("ratings.csv"));
+  window->exportRatings(file);
+  ASSERT_TRUE(test::waitUntil([&] { return csv.count() == 1; }));
+  EXPECT_TRUE(csv.first().at(0).toBool()) << csv.first().at(1).toString().toStdString();
+  std::ifstream in(file.toStdString());
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = library::parseRatingsCsv(text.str());
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->rows.size(), 2u);
+  std::map<std::string, std::pair<double, double>> rows;
+  for (const auto& r : parsed->rows) rows[r.path] = {r.valence, r.arousal};
+  EXPECT_EQ(rows.at(a.path), std::make_pair(0.125, 0.75));
+  EXPECT_EQ(rows.at(b.path), std::make_pair(0.9, 0.0625));
+
+  // Another machine: the same songs, no ratings; importing through its window stores them.
+  test::TempDir other;
+  test::fillStore(other.file("library.sqlite"), unratedSongs(120, 21));
+  MainWindow second(optionsFor(other));
+  ASSERT_TRUE(test::waitUntil([&] { return second.library() && !second.library()->songs.empty(); }));
+  QSignalSpy imported(second.store(), &LibraryStoreWorker::ratingsCsvDone);
+  second.importRatings(file);
+  ASSERT_TRUE(test::waitUntil([&] { return imported.count() == 1; }));
+  EXPECT_TRUE(imported.first().at(0).toBool()) << imported.first().at(1).toString().toStdString();
+  second.store()->waitForIdle();
+  auto ra = storedRating(other, a.path), rb = storedRating(other, b.path);
+  ASSERT_TRUE(ra && rb);
+  EXPECT_DOUBLE_EQ(ra->valence, 0.125);
+  EXPECT_DOUBLE_EQ(ra->arousal, 0.75);
+  EXPECT_DOUBLE_EQ(rb->valence, 0.9);
+  EXPECT_DOUBLE_EQ(rb->arousal, 0.0625);
+  ASSERT_TRUE(test::waitUntil([&] { return second.library()->find(second.library()->songs[2].id)->rating.has_value(); }));
+
+  // A file that is not a ratings CSV is reported, and nothing changes.
+  { std::ofstream(other.file("junk.csv")) << "nothing,useful\n1,2\n"; }
+  imported.clear();
+  second.importRatings(QString::fromStdString(other.file("junk.csv")));
+  ASSERT_TRUE(test::waitUntil([&] { return imported.count() == 1; }));
+  EXPECT_FALSE(imported.first().at(0).toBool());
+  auto count = library::LibraryStore::open(other.file("library.sqlite"));
+  EXPECT_EQ(*(*count)->ratingCount(), 2);
 }
 
 TEST(RatingMarkers, RatedSongsGetAHollowRingAtTheRating) {

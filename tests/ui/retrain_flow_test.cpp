@@ -203,6 +203,15 @@ TEST_F(RetrainWindow, RetrainMovesTheRatedSongsAndTheAnimationEndsAtTheNewPredic
   const QString feedback = window->retrainFeedback();
   EXPECT_TRUE(feedback.contains(QStringLiteral("4 ratings"))) << feedback.toStdString();
   EXPECT_TRUE(feedback.contains(QStringLiteral("leave-one-out"))) << feedback.toStdString();
+  // A screenshot of the window with the ratings and the retrained model, under $OUT or the cwd.
+  {
+    const QByteArray out = qgetenv("OUT");
+    const QString folder = out.isEmpty() ? QDir::currentPath() : QString::fromLocal8Bit(out);
+    QDir().mkpath(folder);
+    const QString shot = QDir(folder).filePath(QStringLiteral("ui-test-ratings-retrained.png"));
+    EXPECT_TRUE(window->grab().save(shot));
+    std::printf("[ screenshot ] %s\n", qPrintable(shot));
+  }
   // The song panel names the model that placed the selected song.
   EXPECT_TRUE(window->songPanel()->fieldText(QStringLiteral("model")).startsWith(QStringLiteral("model 1")))
       << window->songPanel()->fieldText(QStringLiteral("model")).toStdString();
