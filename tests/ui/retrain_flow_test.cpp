@@ -283,6 +283,25 @@ TEST_F(RetrainWindow, AutomaticRetrainAfterNNewRatings) {
   ASSERT_TRUE(test::waitUntil([&] { return done.count() == 1; }, 60000));
   EXPECT_TRUE(done.first().at(0).toBool());
   EXPECT_TRUE(window->retrainFeedback().contains(QStringLiteral("6 ratings"))) << window->retrainFeedback().toStdString();
+  mood::ModelStore store(dir.file("models"), defaultPath);
+  EXPECT_EQ(*store.currentNumber(), 1);
+
+  // Reset to the default model: its predictions come back, the listener's model file and every
+  // rating are kept.
+  done.clear();
+  window->resetModel();
+  ASSERT_TRUE(test::waitUntil([&] { return done.count() == 1; }, 60000));
+  ASSERT_TRUE(done.first().at(0).toBool());
+  EXPECT_EQ(*store.currentNumber(), 0);
+  EXPECT_EQ(store.list()->size(), 1u);
+  for (const auto& [path, p] : storedPredictions()) {
+    EXPECT_NEAR(p.valence, original.at(path).valence, 1e-5) << path;
+    EXPECT_NEAR(p.arousal, original.at(path).arousal, 1e-5) << path;
+  }
+  auto db = library::LibraryStore::open(dir.file("library.sqlite"));
+  EXPECT_EQ(*(*db)->ratingCount(), 6);
+  window->selectSongs({idOf("/music/b0.mp3")});
+  EXPECT_EQ(window->songPanel()->fieldText(QStringLiteral("model")), QStringLiteral("default model"));
 }
 
 }  // namespace
