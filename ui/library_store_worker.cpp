@@ -42,6 +42,11 @@ void LibraryStoreWorker::enqueue(Job job) {
   });
 }
 
+void LibraryStoreWorker::afterQueuedWork(QObject* context, std::function<void()> done) {
+  // The pool has one thread and runs jobs in order, so this job runs after every earlier one.
+  pool_.start([context, done = std::move(done)] { QMetaObject::invokeMethod(context, done, Qt::QueuedConnection); });
+}
+
 void LibraryStoreWorker::reload() {
   enqueue([this](library::LibraryStore&) { reloadOnWorker(); });
 }

@@ -10,6 +10,7 @@
 #include <QString>
 #include <QThreadPool>
 
+#include <functional>
 #include <memory>
 
 namespace mp::ui {
@@ -34,6 +35,9 @@ class LibraryStoreWorker : public QObject {
   /// transaction and re-reads; both report through ratingsCsvDone().
   void importRatingsCsv(const QString& csvPath);
   void exportRatingsCsv(const QString& csvPath);
+  /// Runs `done` on `context`'s thread once every job queued so far has finished (e.g. start a
+  /// retrain only after the ratings just set are in the database), without blocking the caller.
+  void afterQueuedWork(QObject* context, std::function<void()> done);
   /// Blocks until queued work is done (tests, shutdown).
   void waitForIdle();
 

@@ -763,17 +763,26 @@ void MainWindow::retrainNow() {
     showMessage(tr("Retraining needs the mood model and a folder for your models."));
     return;
   }
-  if (models_->running()) return;
+  if (models_->running() || retrainPending_) return;
   if (scan_->running()) {
     retrainPending_ = true;
     showMessage(tr("Retraining starts when the scan has finished."));
     return;
   }
-  // Ratings still queued on the store worker are written before the retrain thread reads them:
-  // the worker runs jobs in order and its writes commit at once, so wait for it (milliseconds).
-  store_->waitForIdle();
-  newRatings_ = 0;
-  models_->retrain(models_->retrainConfig());
+  // Ratings still queued on the store worker must be in the database before the retrain thread
+  // reads them: the worker runs jobs in order, so start once it has done what is queued now.
+  retrainPending_ = true;
+  store_->afterQueuedWork(this, [this] {
+    if (!retrainPending_) return;
+    retrainPending_ = false;
+    if (models_->running()) return;
+    if (scan_->running()) {
+      retrainPending_ = true;  // started by onScanFinished
+      return;
+    }
+    newRatings_ = 0;
+    models_->retrain(models_->retrainConfig());
+  });
 }
 
 void MainWindow::importRatings(const QString& csvPath) { store_->importRatingsCsv(csvPath); }

@@ -163,8 +163,7 @@ TEST_F(RetrainWindow, RetrainMovesTheRatedSongsAndTheAnimationEndsAtTheNewPredic
   EXPECT_EQ(window->songPanel()->fieldText(QStringLiteral("model")), QStringLiteral("default model"));
   QSignalSpy done(window.get(), &MainWindow::modelJobFinished);
   QSignalSpy animated(window->plane(), &MoodPlaneWidget::animationFinished);
-  window->retrainNow();
-  ASSERT_TRUE(window->models()->running());
+  window->retrainNow();  // starts once the store worker has finished its queued work
   ASSERT_TRUE(test::waitUntil([&] { return done.count() == 1; }, 60000));
   ASSERT_TRUE(done.first().at(0).toBool());
   EXPECT_TRUE(window->plane()->animating());
@@ -244,7 +243,7 @@ TEST_F(DeepRetrainWindow, CancelMidRetrainLeavesTheOldModelInPlace) {
   const auto oldAnalyzer = window->analyzer();
   QSignalSpy done(window.get(), &MainWindow::modelJobFinished);
   window->retrainNow();
-  ASSERT_TRUE(window->models()->running());
+  ASSERT_TRUE(test::waitUntil([&] { return window->models()->running(); }, 5000));
   QTest::qWait(300);  // well inside the first refit
   ASSERT_TRUE(window->models()->running());
   QElapsedTimer cancelled;
