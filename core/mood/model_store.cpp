@@ -230,6 +230,11 @@ Result<int> ModelStore::rollback() {
   int parent = 0;
   if (auto card = readCard(pathOf(*current)); card && card->contains("parent") && (*card)["parent"].is_number_integer()) {
     parent = std::max(0, (*card)["parent"].get<int>());
+  } else if (auto all = list(); all) {
+    // The current file is unreadable, so its parent is unknown: the newest readable older model.
+    for (const StoredModel& m : *all) {
+      if (m.number < *current && m.problem.empty()) parent = m.number;
+    }
   }
   std::error_code ec;
   if (parent > 0 && !fs::is_regular_file(pathOf(parent), ec)) {

@@ -56,7 +56,8 @@ class ModelStore {
   /// {"format","model","parent","date_utc","encoder","regressor"}, then makes it current.
   Result<StoredModel> commit(const MoodModel& model, const nlohmann::json& provenance);
   /// Makes the current model's parent current (the default when it was trained from the
-  /// default). Returns the new current number. Error when the default is current already.
+  /// default; when the current file is unreadable, the newest readable older model). Returns the
+  /// new current number. Error when the default is current already.
   Result<int> rollback();
   /// Makes the shipped default current (the user's model files are kept).
   Status resetToDefault();

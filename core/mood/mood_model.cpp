@@ -411,6 +411,7 @@ Result<MoodModel> MoodModel::read(const io::ArchiveReader& r) {
 MoodModel MoodModel::withDeepGp(gp::DeepGp gp) const {
   MoodModel m = *this;
   m.exact_.clear();
+  m.config_.dgp.layers = gp.config().layers;
   m.dgp_ = std::move(gp);
   m.config_.regressor = RegressorKind::DeepGp;
   return m;

@@ -11,6 +11,7 @@
 #include "tests/common/temp_dir.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -22,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <thread>
 
@@ -414,6 +416,97 @@ TEST(LibraryRetrain, CancelLeavesTheOldModelAndPredictions) {
     EXPECT_EQ((*before)[i].modelVersion, (*after)[i].modelVersion);
     EXPECT_EQ((*before)[i].prediction->valence, (*after)[i].prediction->valence);
   }
+}
+
+// ---------------------------------------------------------------- the CLI
+
+struct CliRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string shellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') q += "'\\''";
+    else q += c;
+  }
+  return q + "'";
+}
+
+CliRun runCli(const LibraryFixture& fx, const std::string& xdg, const std::vector<std::string>& args) {
+  std::string cmd = "XDG_DATA_HOME=" + shellQuote(xdg) + " MOODPLANE_DEFAULT_MODEL=" + shellQuote(fx.defaultPath) + " " +
+                    shellQuote(MOODPLANE_CLI_PATH);
+  for (const auto& a : args) cmd += " " + shellQuote(a);
+  cmd += " >" + shellQuote(fx.dir.file("cli.out")) + " 2>" + shellQuote(fx.dir.file("cli.err"));
+  const int status = std::system(cmd.c_str());
+  CliRun r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream o(fx.dir.file("cli.out")), e(fx.dir.file("cli.err"));
+  r.out.assign(std::istreambuf_iterator<char>(o), std::istreambuf_iterator<char>());
+  r.err.assign(std::istreambuf_iterator<char>(e), std::istreambuf_iterator<char>());
+  return r;
+}
+
+TEST(RetrainCli, RetrainModelListRollbackResetAndFallback) {
+  if (!fs::exists(MOODPLANE_CLI_PATH)) GTEST_SKIP() << "moodplane-cli not built";
+  const MoodModel model = trainSynthetic(RegressorKind::ExactGp, 60);
+  LibraryFixture fx(model);
+  const std::string xdg = fx.dir.file("xdg");
+  auto r = runCli(fx, xdg, {"retrain", "--db", fx.dbPath, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["ratings"], 4);
+  EXPECT_TRUE(j["seconds"].is_number());
+  EXPECT_EQ(j["cv_scheme"], "leave-one-out");
+  EXPECT_TRUE(j["cv_distance"].is_number());
+  EXPECT_LT(j["distance_after"].get<double>(), j["distance_before"].get<double>());
+  EXPECT_EQ(j["skipped"].size(), 1u);
+  EXPECT_EQ(j["repredicted"], 12);
+  const std::string first = j["model"];
+  EXPECT_TRUE(fs::exists(first));
+  EXPECT_EQ(fs::path(first).parent_path(), fs::path(xdg) / "moodplane" / "models");
+
+  r = runCli(fx, xdg, {"model", "list", "--json"});
+  ASSERT_EQ(r.code, 0);
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["current"], first);
+  ASSERT_EQ(j["models"].size(), 1u);
+  EXPECT_EQ(j["models"][0]["ratings_used"], 4);
+  EXPECT_TRUE(j["models"][0]["figures"]["cv_distance"].is_number());
+
+  r = runCli(fx, xdg, {"model", "rollback", "--json"});
+  ASSERT_EQ(r.code, 0);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["current_number"], 0);
+  EXPECT_EQ(runCli(fx, xdg, {"model", "rollback"}).code, 1);  // the default is current
+  ASSERT_EQ(runCli(fx, xdg, {"retrain", "--db", fx.dbPath}).code, 0);
+  ASSERT_EQ(runCli(fx, xdg, {"model", "reset", "--json"}).code, 0);
+  j = nlohmann::json::parse(runCli(fx, xdg, {"model", "list", "--json"}).out);
+  EXPECT_EQ(j["current_number"], 0);
+  EXPECT_EQ(j["models"].size(), 2u);
+
+  // Usage errors exit 2.
+  EXPECT_EQ(runCli(fx, xdg, {"model"}).code, 2);
+  EXPECT_EQ(runCli(fx, xdg, {"model", "bogus"}).code, 2);
+  EXPECT_EQ(runCli(fx, xdg, {"retrain", "--folds", "1"}).code, 2);
+  EXPECT_EQ(runCli(fx, xdg, {"retrain", "--weight", "abc"}).code, 2);
+  EXPECT_EQ(runCli(fx, xdg, {"retrain", "--db", fx.dir.file("none.sqlite")}).code, 1);
+
+  // A corrupt current model: predict warns and falls back to the default (the missing audio
+  // file is the only failure), never a crash.
+  ASSERT_EQ(runCli(fx, xdg, {"retrain", "--db", fx.dbPath}).code, 0);
+  const std::string current = nlohmann::json::parse(runCli(fx, xdg, {"model", "list", "--json"}).out)["current"];
+  { std::ofstream(current, std::ios::trunc) << "not a model"; }
+  r = runCli(fx, xdg, {"predict", fx.dir.file("missing.wav"), "--json"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("cannot be used"), std::string::npos) << r.err;
+  // Rolling back from the unreadable model (its card, hence its parent, is lost) picks the
+  // newest readable older model.
+  EXPECT_EQ(runCli(fx, xdg, {"model", "rollback"}).code, 0);
+  j = nlohmann::json::parse(runCli(fx, xdg, {"model", "list", "--json"}).out);
+  EXPECT_EQ(j["current_number"], 2);
+  EXPECT_TRUE(runCli(fx, xdg, {"model", "list"}).err.empty());
 }
 
 // ---------------------------------------------------------------- a killed `retrain` process
