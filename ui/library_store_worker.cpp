@@ -1,5 +1,7 @@
 #include "ui/library_store_worker.h"
 
+#include "core/library/ratings_csv.h"
+
 #include <QMetaObject>
 
 namespace mp::ui {
@@ -38,6 +40,11 @@ void LibraryStoreWorker::enqueue(Job job) {
     }
     job(*store_);
   });
+}
+
+void LibraryStoreWorker::afterQueuedWork(QObject* context, std::function<void()> done) {
+  // The pool has one thread and runs jobs in order, so this job runs after every earlier one.
+  pool_.start([context, done = std::move(done)] { QMetaObject::invokeMethod(context, done, Qt::QueuedConnection); });
 }
 
 void LibraryStoreWorker::reload() {
@@ -108,6 +115,45 @@ void LibraryStoreWorker::clearRating(const QString& path) {
                                 Qt::QueuedConnection);
     }
     reloadOnWorker();
+  });
+}
+
+void LibraryStoreWorker::importRatingsCsv(const QString& csvPath) {
+  enqueue([this, csvPath](library::LibraryStore& store) {
+    auto report = library::importRatingsCsv(store, csvPath.toStdString());
+    bool ok = report.ok();
+    QString summary;
+    if (!report) {
+      summary = tr("Cannot import ratings from %1: %2").arg(csvPath, QString::fromStdString(report.error().message));
+    } else {
+      summary = tr("Imported %1 of %2 ratings from %3 (%4 songs rated: %5 by path, %6 by artist and title)")
+                    .arg(report->imported)
+                    .arg(report->rows)
+                    .arg(csvPath)
+                    .arg(report->songsRated)
+                    .arg(report->byPath)
+                    .arg(report->byTags);
+      if (!report->problems.empty()) {
+        summary += tr("; %n row(s) skipped", nullptr, static_cast<int>(report->problems.size()));
+        const auto& first = report->problems.front();
+        summary += tr(" (line %1: %2)").arg(first.line).arg(QString::fromStdString(first.message));
+      }
+    }
+    QMetaObject::invokeMethod(this, [this, ok, summary] { Q_EMIT ratingsCsvDone(ok, summary); },
+                              Qt::QueuedConnection);
+    if (ok) reloadOnWorker();
+  });
+}
+
+void LibraryStoreWorker::exportRatingsCsv(const QString& csvPath) {
+  enqueue([this, csvPath](library::LibraryStore& store) {
+    auto rows = library::exportRatingsCsv(store, csvPath.toStdString());
+    const bool ok = rows.ok();
+    const QString summary =
+        ok ? tr("Exported %n rating(s) to %1", nullptr, static_cast<int>(*rows)).arg(csvPath)
+           : tr("Cannot export ratings to %1: %2").arg(csvPath, QString::fromStdString(rows.error().message));
+    QMetaObject::invokeMethod(this, [this, ok, summary] { Q_EMIT ratingsCsvDone(ok, summary); },
+                              Qt::QueuedConnection);
   });
 }
 

@@ -10,6 +10,7 @@
 #include <QString>
 #include <QThreadPool>
 
+#include <functional>
 #include <memory>
 
 namespace mp::ui {
@@ -30,6 +31,13 @@ class LibraryStoreWorker : public QObject {
   void removePlaylist(qint64 id);
   void setRating(const QString& path, double valence, double arousal);
   void clearRating(const QString& path);
+  /// Ratings CSV (core/library/ratings_csv.h): import stores the matched rows in one
+  /// transaction and re-reads; both report through ratingsCsvDone().
+  void importRatingsCsv(const QString& csvPath);
+  void exportRatingsCsv(const QString& csvPath);
+  /// Runs `done` on `context`'s thread once every job queued so far has finished (e.g. start a
+  /// retrain only after the ratings just set are in the database), without blocking the caller.
+  void afterQueuedWork(QObject* context, std::function<void()> done);
   /// Blocks until queued work is done (tests, shutdown).
   void waitForIdle();
 
@@ -37,6 +45,8 @@ class LibraryStoreWorker : public QObject {
   void loaded(mp::ui::SnapshotPtr library);
   void playlistSaved(qint64 id, const QString& name);
   void failed(const QString& message);
+  /// `ok`: whether the file was read / written; `summary`: what happened (rows, problems).
+  void ratingsCsvDone(bool ok, const QString& summary);
 
  private:
   /// Runs `job(store)` on the worker, opening the connection on first use.

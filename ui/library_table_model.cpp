@@ -65,9 +65,12 @@ QVariant LibraryTableModel::data(const QModelIndex& index, int role) const {
       case Arousal: return p ? p->arousal : -1.0;
       case SigmaV: return p ? sigma(p->covVV) : -1.0;
       case SigmaA: return p ? sigma(p->covAA) : -1.0;
+      case Rating: return song.rating ? song.rating->valence + song.rating->arousal * 1e-3 : -1.0;
       default: return data(index, Qt::DisplayRole).toString().toLower();
     }
   }
+  if (role == Qt::ToolTipRole && index.column() == Rating && song.rating)
+    return tr("Your rating: valence %1, arousal %2").arg(song.rating->valence, 0, 'f', 3).arg(song.rating->arousal, 0, 'f', 3);
   if (role == Qt::ToolTipRole) {
     if (song.status == library::AnalysisStatus::Failed)
       return QString::fromStdString(song.failureReason);
@@ -89,6 +92,9 @@ QVariant LibraryTableModel::data(const QModelIndex& index, int role) const {
     case Arousal: return p ? number(p->arousal) : QString();
     case SigmaV: return p ? number(sigma(p->covVV)) : QString();
     case SigmaA: return p ? number(sigma(p->covAA)) : QString();
+    case Rating:
+      return song.rating ? QStringLiteral("%1, %2").arg(number(song.rating->valence), number(song.rating->arousal))
+                         : QString();
     case Status: return statusText(song);
     default: return {};
   }
@@ -106,6 +112,7 @@ QVariant LibraryTableModel::headerData(int section, Qt::Orientation orientation,
     case Arousal: return tr("Arousal");
     case SigmaV: return tr("σ v");
     case SigmaA: return tr("σ a");
+    case Rating: return tr("Rating");
     case Status: return tr("Status");
     default: return {};
   }

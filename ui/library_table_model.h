@@ -13,7 +13,7 @@ class LibraryTableModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { Title, Artist, Album, Genre, Duration, Valence, Arousal, SigmaV, SigmaA, Status,
+  enum Column { Title, Artist, Album, Genre, Duration, Valence, Arousal, SigmaV, SigmaA, Rating, Status,
                 ColumnCount };
   static constexpr int SongIdRole = Qt::UserRole + 1;
   static constexpr int SortRole = Qt::UserRole + 2;

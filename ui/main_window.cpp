@@ -3,8 +3,10 @@
 #include "ui/folder_watcher.h"
 #include "ui/library_store_worker.h"
 #include "ui/library_table_model.h"
+#include "ui/model_controller.h"
 #include "ui/mood_plane_widget.h"
 #include "ui/player_bar.h"
+#include "ui/rating_command.h"
 #include "ui/playlist_panel.h"
 #include "ui/resources_init.h"
 #include "ui/scan_controller.h"
@@ -24,6 +26,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -38,6 +41,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -71,7 +75,10 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   store_ = new LibraryStoreWorker(options_.databasePath, this);
   scan_ = new ScanController(options_.databasePath, this);
   scan_->setAnalyzer(options_.analyzer);
+  if (!options_.modelFolder.isEmpty())
+    models_ = new ModelController(options_.databasePath, options_.modelFolder, options_.defaultModelPath, this);
   watcher_ = new FolderWatcher(this);
+  undo_ = new QUndoStack(this);
 
   // Centre: model banner + (welcome page | plane).
   auto* centre = new QWidget(this);
@@ -92,6 +99,21 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
                       "but new songs cannot be analysed.")
                        .arg(options_.modelError));
   centreLayout->addWidget(banner_);
+  feedback_ = new QLabel(centre);
+  feedback_->setObjectName(QStringLiteral("retrainFeedback"));
+  feedback_->setWordWrap(true);
+  feedback_->setMargin(8);
+  feedback_->setAutoFillBackground(true);
+  {
+    QPalette pal = feedback_->palette();
+    pal.setColor(QPalette::Window, QColor(0xCF, 0xE8, 0xFC));
+    pal.setColor(QPalette::WindowText, Qt::black);
+    feedback_->setPalette(pal);
+  }
+  feedback_->setVisible(false);
+  feedback_->setTextFormat(Qt::RichText);
+  connect(feedback_, &QLabel::linkActivated, feedback_, &QWidget::hide);
+  centreLayout->addWidget(feedback_);
   stack_ = new QStackedWidget(centre);
   auto* welcome = new QWidget(stack_);
   auto* welcomeLayout = new QVBoxLayout(welcome);
@@ -143,6 +165,8 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     showMessage(tr("Saved playlist “%1”").arg(name));
     QTimer::singleShot(0, this, [this, id] { playlist_->openSavedPlaylist(id); });
   });
+  connect(store_, &LibraryStoreWorker::ratingsCsvDone, this,
+          [this](bool ok, const QString& summary) { showMessage(summary, ok ? 10000 : 30000); });
   connect(scan_, &ScanController::progress, this, &MainWindow::onScanProgress);
   connect(scan_, &ScanController::libraryChanged, store_, &LibraryStoreWorker::reload);
   connect(scan_, &ScanController::finished, this, &MainWindow::onScanFinished);
@@ -164,6 +188,27 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   connect(plane_, &MoodPlaneWidget::selectionChanged, this, &MainWindow::selectSongs);
   connect(plane_, &MoodPlaneWidget::songActivated, this,
           [this](qint64 id) { player_->playQueue({id}, 0); });
+  if (models_) {
+    connect(models_, &ModelController::started, this, [this](ModelJobResult::Kind kind) {
+      if (kind == ModelJobResult::Kind::Names) return;
+      retrainBox_->setVisible(true);
+      retrainBar_->setRange(0, 0);
+      retrainCancel_->setVisible(kind == ModelJobResult::Kind::Retrain);
+      retrainLabel_->setText(kind == ModelJobResult::Kind::Retrain ? tr("Retraining on your ratings…")
+                                                                   : tr("Switching models…"));
+      for (QAction* a : {retrainAction_, rollbackAction_, resetModelAction_}) a->setEnabled(false);
+    });
+    connect(models_, &ModelController::progress, this, [this](int done, int total) {
+      retrainBar_->setRange(0, std::max(total, 1));
+      retrainBar_->setValue(done);
+      retrainLabel_->setText(tr("Retraining on your ratings… (fit %1 of %2)").arg(std::min(done + 1, total)).arg(total));
+    });
+    connect(models_, &ModelController::finished, this, &MainWindow::onModelJobFinished);
+    connect(models_, &ModelController::failed, this, [this](const QString& m) { showMessage(m); });
+  }
+  connect(plane_, &MoodPlaneWidget::songRated, this, &MainWindow::rateSong);
+  connect(songPanel_, &SongPanel::ratingRequested, this, &MainWindow::rateSong);
+  connect(songPanel_, &SongPanel::clearRatingRequested, this, &MainWindow::clearSongRating);
   connect(playlist_, &PlaylistPanel::songSelected, this, [this](qint64 id) { selectSongs({id}); });
   connect(playlist_, &PlaylistPanel::playRequested, player_, &PlayerBar::playQueue);
   connect(playlist_, &PlaylistPanel::saveRequested, store_, &LibraryStoreWorker::savePlaylist);
@@ -181,6 +226,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   loadSettings();
   updateCentral();
   store_->reload();
+  if (models_) models_->refreshNames();
   watcher_->setRoots(roots_);
   if (options_.rescanOnStartup && scan_->hasAnalyzer() && !roots_.isEmpty())
     QTimer::singleShot(0, this, &MainWindow::rescan);
@@ -216,7 +262,8 @@ void MainWindow::buildDocks() {
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
   const int em = fontMetrics().averageCharWidth();
-  const int widths[] = {28, 20, 20, 12, 9, 10, 10, 8, 8, 10};
+  const int widths[] = {28, 20, 20, 12, 9, 10, 10, 8, 8, 12, 10};
+  static_assert(std::size(widths) == LibraryTableModel::ColumnCount);
   for (int c = 0; c < LibraryTableModel::ColumnCount; ++c) table_->setColumnWidth(c, widths[c] * em);
   libraryLayout->addWidget(table_);
   auto* libraryDock = new QDockWidget(tr("Library"), this);
@@ -259,6 +306,18 @@ void MainWindow::buildStatusBar() {
   layout->addWidget(cancelButton_);
   scanBox_->setVisible(false);
   statusBar()->addWidget(scanBox_, 1);
+  retrainBox_ = new QWidget(this);
+  auto* retrainLayout = new QHBoxLayout(retrainBox_);
+  retrainLayout->setContentsMargins(0, 0, 0, 0);
+  retrainLabel_ = new QLabel(retrainBox_);
+  retrainBar_ = new QProgressBar(retrainBox_);
+  retrainBar_->setMaximumWidth(fontMetrics().averageCharWidth() * 20);
+  retrainCancel_ = new QPushButton(tr("Cancel retraining"), retrainBox_);
+  retrainLayout->addWidget(retrainLabel_, 1);
+  retrainLayout->addWidget(retrainBar_);
+  retrainLayout->addWidget(retrainCancel_);
+  retrainBox_->setVisible(false);
+  statusBar()->addWidget(retrainBox_, 1);
   const QString model = options_.modelDescription;
   modelLabel_ = new QLabel(options_.analyzer ? tr("Model: %1").arg(fontMetrics().elidedText(
                                                    model, Qt::ElideMiddle, fontMetrics().averageCharWidth() * 40))
@@ -276,6 +335,10 @@ void MainWindow::buildStatusBar() {
     }
   });
   connect(cancelButton_, &QPushButton::clicked, scan_, &ScanController::cancel);
+  connect(retrainCancel_, &QPushButton::clicked, this, [this] {
+    if (models_) models_->cancel();
+    retrainLabel_->setText(tr("Cancelling…"));
+  });
 }
 
 void MainWindow::buildActions() {
@@ -289,6 +352,27 @@ void MainWindow::buildActions() {
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = undo_->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = undo_->createRedoAction(this, tr("&Redo"));
+  redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+  edit->addAction(undo);
+  edit->addAction(redo);
+  edit->addSeparator();
+  ratingModeAction_ = edit->addAction(tr("Rate by &dragging"));
+  ratingModeAction_->setCheckable(true);
+  ratingModeAction_->setShortcut(QKeySequence(Qt::Key_R));
+  ratingModeAction_->setToolTip(tr("Drag a song's point to where you hear it; the model learns from "
+                                   "your ratings (R)"));
+  connect(ratingModeAction_, &QAction::toggled, plane_, &MoodPlaneWidget::setRatingMode);
+  QAction* clearRating = edit->addAction(tr("&Clear rating of the selected songs"), this, [this] {
+    undo_->beginMacro(tr("clear ratings"));
+    for (qint64 id : plane_->selectedSongs()) clearSongRating(id);
+    undo_->endMacro();
+  });
+  clearRating->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Backspace));
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   ellipsesAction_ = view->addAction(tr("Uncertainty &ellipses"));
@@ -339,6 +423,8 @@ void MainWindow::buildActions() {
   view->addSeparator();
   for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 
+  buildModelMenu();
+
   QMenu* playback = menuBar()->addMenu(tr("&Playback"));
   QAction* playPause = playback->addAction(tr("Play / &pause"), player_, &PlayerBar::togglePlayPause);
   playPause->setShortcut(QKeySequence(Qt::Key_Space));
@@ -369,6 +455,9 @@ void MainWindow::buildActions() {
   bar->setObjectName(QStringLiteral("planeToolBar"));
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   bar->addActions(toolGroup_->actions());
+  bar->addSeparator();
+  bar->addAction(ratingModeAction_);
+  bar->addAction(retrainAction_);
   bar->addSeparator();
   bar->addAction(ellipsesAction_);
   bar->addSeparator();
@@ -409,6 +498,7 @@ void MainWindow::loadSettings() {
   plane_->setRegionTool(static_cast<RegionTool>(tool));
   if (s.value(QStringLiteral("view/dark"), false).toBool()) setDarkTheme(true);
   playlist_->setLimit(s.value(QStringLiteral("playlist/limit"), 50).toInt());
+  autoRetrainAfter_ = std::max(0, s.value(QStringLiteral("model/autoRetrainAfter"), 0).toInt());
   if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())) {
     const int em = fontMetrics().height();
     resize(em * 90, em * 56);
@@ -424,6 +514,7 @@ void MainWindow::saveSettings() {
   s.setValue(QStringLiteral("view/twoSigma"), twoSigmaAction_->isChecked());
   s.setValue(QStringLiteral("view/regionTool"), static_cast<int>(plane_->regionTool()));
   s.setValue(QStringLiteral("view/dark"), darkAction_->isChecked());
+  s.setValue(QStringLiteral("model/autoRetrainAfter"), autoRetrainAfter_);
   s.setValue(QStringLiteral("window/geometry"), saveGeometry());
   s.setValue(QStringLiteral("window/state"), saveState());
   s.sync();
@@ -455,7 +546,7 @@ void MainWindow::rescan() {
   }
   // Scans wait for the GUI's own connection to open the database first: two connections
   // creating a fresh schema at once can collide.
-  if (scan_->running() || !storeReady_) {
+  if (scan_->running() || !storeReady_ || (models_ && models_->running())) {
     rescanPending_ = true;
     return;
   }
@@ -505,7 +596,12 @@ void MainWindow::updateCentral() {
 void MainWindow::applySnapshot(SnapshotPtr library) {
   library_ = std::move(library);
   const QList<qint64> selected = plane_->selectedSongs();
-  plane_->setLibrary(library_);
+  if (animateNextLoad_) {
+    animateNextLoad_ = false;
+    plane_->animateTo(library_);
+  } else {
+    plane_->setLibrary(library_);
+  }
   {
     syncingSelection_ = true;
     tableModel_->setLibrary(library_);
@@ -519,6 +615,10 @@ void MainWindow::applySnapshot(SnapshotPtr library) {
   selectSongs(kept);
   updateCentral();
   Q_EMIT libraryLoaded();
+  if (modelJobReloadPending_) {
+    modelJobReloadPending_ = false;
+    Q_EMIT modelJobFinished(modelJobOk_);
+  }
   if (!storeReady_) {
     storeReady_ = true;
     if (rescanPending_ && !scan_->running()) {
@@ -543,6 +643,34 @@ void MainWindow::selectSongs(const QList<qint64>& ids) {
   if (!selection.isEmpty()) table_->scrollTo(selection.indexes().first());
   songPanel_->setSong(ids.isEmpty() || !library_ ? nullptr : library_->find(ids.first()));
   syncingSelection_ = false;
+}
+
+void MainWindow::rateSong(qint64 id, double valence, double arousal) {
+  const auto* song = library_ ? library_->find(id) : nullptr;
+  if (!song) return;
+  library::MoodEstimate rating;
+  rating.valence = std::clamp(valence, 0.0, 1.0);
+  rating.arousal = std::clamp(arousal, 0.0, 1.0);
+  const QString title = song->tags.title.empty()
+                            ? QFileInfo(QString::fromStdString(song->path)).fileName()
+                            : QString::fromStdString(song->tags.title);
+  undo_->push(new RatingCommand(store_, QString::fromStdString(song->path), title, song->rating, rating));
+  showMessage(tr("Rated “%1” at valence %2, arousal %3")
+                  .arg(title)
+                  .arg(rating.valence, 0, 'f', 2)
+                  .arg(rating.arousal, 0, 'f', 2));
+  ++newRatings_;
+  if (autoRetrainAfter_ > 0 && newRatings_ >= autoRetrainAfter_ && models_ && !models_->running() && !retrainPending_)
+    retrainNow();  // the rating is queued on the store worker before the retrain reads the ratings
+}
+
+void MainWindow::clearSongRating(qint64 id) {
+  const auto* song = library_ ? library_->find(id) : nullptr;
+  if (!song || !song->rating) return;
+  const QString title = song->tags.title.empty()
+                            ? QFileInfo(QString::fromStdString(song->path)).fileName()
+                            : QString::fromStdString(song->tags.title);
+  undo_->push(new RatingCommand(store_, QString::fromStdString(song->path), title, song->rating, std::nullopt));
 }
 
 void MainWindow::onTableSelection() {
@@ -578,6 +706,165 @@ void MainWindow::onScanFinished(bool ok, const QString& summary) {
   watcher_->setRoots(roots_);  // pick up new sub-folders
   updateCentral();
   Q_EMIT scanFinished(ok);
+  if (retrainPending_) {
+    retrainPending_ = false;
+    QTimer::singleShot(0, this, &MainWindow::retrainNow);
+    return;
+  }
+  if (rescanPending_) {
+    rescanPending_ = false;
+    QTimer::singleShot(0, this, &MainWindow::rescan);
+  }
+}
+
+void MainWindow::buildModelMenu() {
+  QMenu* model = menuBar()->addMenu(tr("&Model"));
+  retrainAction_ = model->addAction(tr("&Retrain on my ratings"), this, &MainWindow::retrainNow);
+  retrainAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+  retrainAction_->setToolTip(tr("Refit the mood model on its training data plus your ratings, in the background"));
+  rollbackAction_ = model->addAction(tr("Roll &back to the previous model"), this, &MainWindow::rollbackModel);
+  resetModelAction_ = model->addAction(tr("Reset to the &default model"), this, &MainWindow::resetModel);
+  model->addSeparator();
+  model->addAction(tr("&Import ratings CSV…"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import ratings"), QDir::homePath(),
+                                                      tr("CSV files (*.csv);;All files (*)"));
+    if (!path.isEmpty()) importRatings(path);
+  });
+  model->addAction(tr("&Export ratings CSV…"), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export ratings"),
+                                                      QDir::home().filePath(QStringLiteral("moodplane-ratings.csv")),
+                                                      tr("CSV files (*.csv)"));
+    if (!path.isEmpty()) exportRatings(path);
+  });
+  model->addSeparator();
+  QAction* autoRetrain = model->addAction(tr("Retrain &automatically…"), this, [this] {
+    bool ok = false;
+    const int n = QInputDialog::getInt(this, tr("Retrain automatically"),
+                                       tr("Retrain after this many new ratings (0 = never):"),
+                                       autoRetrainAfter_, 0, 1000, 1, &ok);
+    if (ok) setAutoRetrainAfter(n);
+  });
+  autoRetrain->setObjectName(QStringLiteral("autoRetrainAction"));
+  const bool available = models_ != nullptr && options_.analyzer != nullptr;
+  for (QAction* a : {retrainAction_, rollbackAction_, resetModelAction_, autoRetrain}) a->setEnabled(available);
+  if (!available)
+    retrainAction_->setToolTip(tr("Retraining needs the mood model and a folder for your models"));
+  // The retrain button on the plane tool bar (next to the rating mode) is added by buildActions.
+}
+
+void MainWindow::setAutoRetrainAfter(int ratings) {
+  autoRetrainAfter_ = std::max(0, ratings);
+  settings_->setValue(QStringLiteral("model/autoRetrainAfter"), autoRetrainAfter_);
+  if (autoRetrainAfter_ > 0 && newRatings_ >= autoRetrainAfter_ && models_ && !models_->running()) retrainNow();
+}
+
+void MainWindow::retrainNow() {
+  if (!models_ || !options_.analyzer) {
+    showMessage(tr("Retraining needs the mood model and a folder for your models."));
+    return;
+  }
+  if (models_->running() || retrainPending_) return;
+  if (scan_->running()) {
+    retrainPending_ = true;
+    showMessage(tr("Retraining starts when the scan has finished."));
+    return;
+  }
+  // Ratings still queued on the store worker must be in the database before the retrain thread
+  // reads them: the worker runs jobs in order, so start once it has done what is queued now.
+  retrainPending_ = true;
+  store_->afterQueuedWork(this, [this] {
+    if (!retrainPending_) return;
+    retrainPending_ = false;
+    if (models_->running()) return;
+    if (scan_->running()) {
+      retrainPending_ = true;  // started by onScanFinished
+      return;
+    }
+    newRatings_ = 0;
+    models_->retrain(models_->retrainConfig());
+  });
+}
+
+void MainWindow::importRatings(const QString& csvPath) { store_->importRatingsCsv(csvPath); }
+
+void MainWindow::exportRatings(const QString& csvPath) { store_->exportRatingsCsv(csvPath); }
+
+void MainWindow::rollbackModel() {
+  if (!models_) return;
+  if (scan_->running()) {
+    showMessage(tr("Wait for the scan to finish before switching models."));
+    return;
+  }
+  models_->rollback();
+}
+
+void MainWindow::resetModel() {
+  if (!models_) return;
+  if (scan_->running()) {
+    showMessage(tr("Wait for the scan to finish before switching models."));
+    return;
+  }
+  models_->resetToDefault();
+}
+
+QString MainWindow::retrainFeedback() const { return feedback_->isHidden() ? QString() : feedback_->text(); }
+
+void MainWindow::setModelDescription(const QString& description) {
+  options_.modelDescription = description;
+  modelLabel_->setText(tr("Model: %1").arg(fontMetrics().elidedText(description, Qt::ElideMiddle,
+                                                                    fontMetrics().averageCharWidth() * 40)));
+  modelLabel_->setToolTip(description);
+}
+
+void MainWindow::onModelJobFinished(const ModelJobResult& result) {
+  songPanel_->setModelNames(result.modelNames);
+  if (result.kind == ModelJobResult::Kind::Names) {
+    if (rescanPending_) {
+      rescanPending_ = false;
+      QTimer::singleShot(0, this, &MainWindow::rescan);
+    }
+    return;
+  }
+  retrainBox_->setVisible(false);
+  const bool available = options_.analyzer != nullptr || result.analyzer != nullptr;
+  for (QAction* a : {retrainAction_, rollbackAction_, resetModelAction_}) a->setEnabled(available);
+  showMessage(result.message, result.ok ? 10000 : 30000);
+  if (result.ok && result.analyzer) {
+    // The swap: scans from now on use the new model; the re-predicted library is re-read and
+    // the plane animates every point to its new place.
+    options_.analyzer = result.analyzer;
+    scan_->setAnalyzer(result.analyzer);
+    setModelDescription(result.modelDescription);
+    animateNextLoad_ = true;
+    modelJobReloadPending_ = true;
+    modelJobOk_ = true;
+    store_->reload();
+  } else {
+    Q_EMIT modelJobFinished(false);
+  }
+  if (result.kind == ModelJobResult::Kind::Retrain) {
+    if (result.ok && result.figures) {
+      const auto& f = *result.figures;
+      QString text = tr("<b>Retrained on your %1 ratings.</b> ").arg(f.ratings);
+      if (f.cvScheme != "none") {
+        text += tr("On ratings it did not see (%1), the model now places songs %2 from where you put "
+                   "them; the previous model was %3 away. ")
+                    .arg(f.cvScheme == "leave-one-out" ? tr("leave-one-out") : tr("%1-fold cross-validation").arg(f.cvFolds))
+                    .arg(f.cvDistance, 0, 'f', 3)
+                    .arg(f.distanceBefore, 0, 'f', 3);
+        text += f.cvDistance < f.distanceBefore ? tr("It has learned from them.")
+                                                : tr("It has not learned to generalise them yet: rate more songs.");
+      } else {
+        text += tr("Distance to your ratings: %1 before, %2 after.").arg(f.distanceBefore, 0, 'f', 3).arg(f.distanceAfter, 0, 'f', 3);
+      }
+      text += tr(" (In-sample distance %1; %2 s.)").arg(f.distanceAfter, 0, 'f', 3).arg(f.seconds, 0, 'f', 1);
+      feedback_->setText(text + QStringLiteral(" <a href=\"dismiss\">%1</a>").arg(tr("Dismiss")));
+      feedback_->setVisible(true);
+    } else if (!result.ok) {
+      feedback_->setText(result.message.toHtmlEscaped());
+      feedback_->setVisible(true);
+    }
+  }
   if (rescanPending_) {
     rescanPending_ = false;
     QTimer::singleShot(0, this, &MainWindow::rescan);

@@ -22,6 +22,7 @@ class QPushButton;
 class QSettings;
 class QStackedWidget;
 class QTableView;
+class QUndoStack;
 
 namespace mp::library {
 struct ScanProgress;
@@ -33,6 +34,8 @@ class FolderWatcher;
 class LibraryFilterModel;
 class LibraryStoreWorker;
 class LibraryTableModel;
+class ModelController;
+struct ModelJobResult;
 class MoodPlaneWidget;
 class PlayerBar;
 class PlaylistPanel;
@@ -46,6 +49,10 @@ struct MainWindowOptions {
   std::shared_ptr<const library::SongAnalyzer> analyzer;  ///< null: browse only
   QString modelDescription;  ///< shown in the status bar (model version / path)
   QString modelError;        ///< why no analyser is loaded (shown as a banner)
+  /// The listener's models (ModelStore folder); empty = no retraining or model management.
+  QString modelFolder;
+  /// The shipped default model (the ModelStore's fallback and "reset" target).
+  QString defaultModelPath;
   bool rescanOnStartup = true;
   bool probeAudioDevices = true;
 };
@@ -63,6 +70,27 @@ class MainWindow : public QMainWindow {
   void setDarkTheme(bool dark);
   void setColourBy(ColourBy by);
   void selectSongs(const QList<qint64>& ids);
+  /// Stores the listener's rating of a song (undoable; written at once by the store worker).
+  void rateSong(qint64 id, double valence, double arousal);
+  void clearSongRating(qint64 id);
+  QUndoStack* undoStack() const { return undo_; }
+  QAction* ratingModeAction() const { return ratingModeAction_; }
+
+  /// Retrains on the listener's ratings in the background (after the running scan, if any).
+  void retrainNow();
+  void rollbackModel();
+  void resetModel();
+  /// Ratings as CSV (path or artist + title, valence, arousal), through the store worker.
+  void importRatings(const QString& csvPath);
+  void exportRatings(const QString& csvPath);
+  /// Retrain automatically once this many ratings were added since the last retrain (0 = never).
+  void setAutoRetrainAfter(int ratings);
+  int autoRetrainAfter() const { return autoRetrainAfter_; }
+  ModelController* models() const { return models_; }
+  /// The current analyser (swapped after retraining, rollback or reset).
+  const std::shared_ptr<const library::SongAnalyzer>& analyzer() const { return options_.analyzer; }
+  /// What the window told the listener after the last retrain (the held-out error).
+  QString retrainFeedback() const;
   const QStringList& roots() const { return roots_; }
   const SnapshotPtr& library() const { return library_; }
 
@@ -79,6 +107,9 @@ class MainWindow : public QMainWindow {
  Q_SIGNALS:
   void libraryLoaded();
   void scanFinished(bool ok);
+  /// A model job (retrain / rollback / reset) finished and, if it changed the model, the
+  /// library has been re-read (the plane's animation may still be running).
+  void modelJobFinished(bool ok);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -100,6 +131,9 @@ class MainWindow : public QMainWindow {
   void exportPlaylist();
   void about();
   void updateCentral();
+  void buildModelMenu();
+  void onModelJobFinished(const ModelJobResult& result);
+  void setModelDescription(const QString& description);
 
   MainWindowOptions options_;
   std::unique_ptr<QSettings> settings_;
@@ -108,6 +142,12 @@ class MainWindow : public QMainWindow {
   bool syncingSelection_ = false;
   bool rescanPending_ = false;
   bool storeReady_ = false;  ///< the GUI connection has opened (and migrated) the database
+  bool retrainPending_ = false;
+  bool animateNextLoad_ = false;  ///< the next snapshot moves the points (after a model change)
+  bool modelJobReloadPending_ = false;
+  bool modelJobOk_ = false;
+  int autoRetrainAfter_ = 0;
+  int newRatings_ = 0;  ///< ratings set since the last retrain
 
   LibraryStoreWorker* store_ = nullptr;  // children of this window
   ScanController* scan_ = nullptr;
@@ -129,7 +169,18 @@ class MainWindow : public QMainWindow {
   QPushButton* cancelButton_ = nullptr;
   QWidget* scanBox_ = nullptr;
   QLabel* modelLabel_ = nullptr;
+  QLabel* feedback_ = nullptr;
+  ModelController* models_ = nullptr;  // null without a model folder
+  QWidget* retrainBox_ = nullptr;
+  QProgressBar* retrainBar_ = nullptr;
+  QLabel* retrainLabel_ = nullptr;
+  QPushButton* retrainCancel_ = nullptr;
+  QAction* retrainAction_ = nullptr;
+  QAction* rollbackAction_ = nullptr;
+  QAction* resetModelAction_ = nullptr;
 
+  QUndoStack* undo_ = nullptr;
+  QAction* ratingModeAction_ = nullptr;
   QAction* ellipsesAction_ = nullptr;
   QAction* twoSigmaAction_ = nullptr;
   QAction* darkAction_ = nullptr;

@@ -6,6 +6,7 @@
 #include <QMouseEvent>
 #include <QToolTip>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -82,6 +83,8 @@ MoodPlaneWidget::MoodPlaneWidget(QWidget* parent) : QCustomPlot(parent) {
   selectedGraph_ = makeGraph(QStringLiteral("mp_highlight"));
   hoverGraph_ = makeGraph(QStringLiteral("mp_highlight"));
   playingGraph_ = makeGraph(QStringLiteral("mp_highlight"));
+  ratingDragLine_ = makeCurve(QStringLiteral("mp_highlight"));
+  ratingDragGraph_ = makeGraph(QStringLiteral("mp_highlight"));
 
   setUpAxes();
   applyPalette();
@@ -127,13 +130,25 @@ void MoodPlaneWidget::setUpAxes() {
   }
 
   // Legend outside the plane, to the right, vertically centred.
-  auto* side = new QCPLayoutGrid;  // owned by the layout
+  auto* side = sideGrid_ = new QCPLayoutGrid;  // owned by the layout
   plotLayout()->addElement(0, 1, side);
   axisRect()->insetLayout()->take(legend);
   side->addElement(0, 0, new QCPLayoutElement(this));
   side->addElement(1, 0, legend);
-  side->addElement(2, 0, new QCPLayoutElement(this));
-  side->setRowStretchFactors({1.0, 0.01, 1.0});
+  colourScale_ = new QCPColorScale(this);
+  colourScale_->setType(QCPAxis::atRight);
+  colourScale_->setBarWidth(12);
+  colourScale_->setLabel(tr("uncertainty σ"));
+  colourScale_->setVisible(false);
+  {
+    QCPColorGradient ramp;
+    ramp.clearColorStops();
+    for (int i = 0; i <= 10; ++i) ramp.setColorStopAt(i / 10.0, uncertaintyColour(i / 10.0));
+    colourScale_->setGradient(ramp);
+  }
+  side->addElement(2, 0, colourScale_);
+  side->addElement(3, 0, new QCPLayoutElement(this));
+  side->setRowStretchFactors({1.0, 0.01, 0.01, 1.0});
   plotLayout()->setColumnStretchFactor(1, 0.001);
   legend->setVisible(true);
   legend->setIconSize(QSize(14, 14));
@@ -160,6 +175,11 @@ void MoodPlaneWidget::applyPalette() {
   }
   for (auto* line : quadrantLines_) line->setPen(QPen(soft, 1.5, Qt::DashLine));
   for (auto* label : quadrantLabels_) label->setColor(soft);
+  colourScale_->axis()->setBasePen(QPen(text, 1));
+  colourScale_->axis()->setTickPen(QPen(text, 1));
+  colourScale_->axis()->setSubTickPen(QPen(text, 1));
+  colourScale_->axis()->setTickLabelColor(text);
+  colourScale_->axis()->setLabelColor(text);
   legend->setBrush(QBrush(base));
   legend->setBorderPen(QPen(faint));
   legend->setTextColor(text);
@@ -178,6 +198,10 @@ void MoodPlaneWidget::applyPalette() {
                                                   Qt::NoBrush, 14));
   hoverGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(text, 1.5),
                                                Qt::NoBrush, 12));
+  ratingDragGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(highlight, 2.5),
+                                                    Qt::NoBrush, 12));
+  ratingDragLine_->setPen(QPen(highlight, 1.5, Qt::DashLine));
+  ratingDragLine_->setLineStyle(QCPCurve::lsLine);
   playingGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar,
                                                  QPen(QColor(0xC0, 0x26, 0xD3), 2.5),
                                                  Qt::NoBrush, 20));
@@ -192,6 +216,13 @@ void MoodPlaneWidget::changeEvent(QEvent* event) {
 }
 
 void MoodPlaneWidget::setLibrary(SnapshotPtr library) {
+  if (animation_) {
+    animation_->stop();
+    animation_->deleteLater();
+    animation_ = nullptr;
+    animationFrom_.clear();
+    animationT_ = 1.0;
+  }
   library_ = std::move(library);
   hovered_ = 0;
   QList<qint64> kept;
@@ -200,6 +231,127 @@ void MoodPlaneWidget::setLibrary(SnapshotPtr library) {
   selected_ = kept;
   if (playing_ != 0 && !(library_ && library_->find(playing_))) playing_ = 0;
   rebuildPoints();
+}
+
+void MoodPlaneWidget::animateTo(SnapshotPtr library, int ms) {
+  QHash<qint64, QPointF> from;
+  if (library_)
+    for (const auto& song : library_->songs)
+      if (song.prediction) from.insert(song.id, shownAt(song));
+  setLibrary(std::move(library));  // stops a running animation; draws the final state
+  if (ms <= 0 || from.isEmpty()) {
+    Q_EMIT animationFinished();
+    return;
+  }
+  animationFrom_ = std::move(from);
+  animation_ = new QVariantAnimation(this);
+  animation_->setDuration(ms);
+  animation_->setStartValue(0.0);
+  animation_->setEndValue(1.0);
+  animation_->setEasingCurve(QEasingCurve::InOutCubic);
+  connect(animation_, &QVariantAnimation::valueChanged, this,
+          [this](const QVariant& value) { updateAnimatedPoints(value.toDouble()); });
+  connect(animation_, &QVariantAnimation::finished, this, [this] {
+    animation_->deleteLater();
+    animation_ = nullptr;
+    animationFrom_.clear();
+    animationT_ = 1.0;
+    rebuildPoints();  // final positions, hover grid and ellipses
+    Q_EMIT animationFinished();
+  });
+  rebuildEllipses();  // hidden while points move
+  updateAnimatedPoints(0.0);
+  animation_->start();
+}
+
+QPointF MoodPlaneWidget::shownAt(const library::SongRecord& song) const {
+  const QPointF to(song.prediction->valence, song.prediction->arousal);
+  if (animationT_ >= 1.0) return to;
+  const auto it = animationFrom_.constFind(song.id);
+  if (it == animationFrom_.constEnd()) return to;
+  return *it + (to - *it) * animationT_;
+}
+
+void MoodPlaneWidget::updateAnimatedPoints(double t) {
+  if (!library_) return;
+  animationT_ = t;
+  const auto& songs = library_->songs;
+  std::vector<QVector<double>> keys(classGraphs_.size()), values(classGraphs_.size());
+  for (std::size_t k = 0; k < plotIndex_.size(); ++k) {
+    const auto& song = songs[plotIndex_[k]];
+    const QPointF p = shownAt(song);
+    xs_[k] = p.x();
+    ys_[k] = p.y();
+    const int g = graphOfClass_[static_cast<std::size_t>(colouring_.classOf[plotIndex_[k]])];
+    keys[static_cast<std::size_t>(g)].append(p.x());
+    values[static_cast<std::size_t>(g)].append(p.y());
+  }
+  for (std::size_t g = 0; g < classGraphs_.size(); ++g) classGraphs_[g]->setData(keys[g], values[g], true);
+  QVector<QCPCurveData> lines;
+  double n = 0;
+  for (const auto& song : songs) {
+    if (!song.rating || !song.prediction) continue;
+    const QPointF p = shownAt(song);
+    lines.append(QCPCurveData(n++, p.x(), p.y()));
+    lines.append(QCPCurveData(n++, song.rating->valence, song.rating->arousal));
+    lines.append(QCPCurveData(n++, kNaN, kNaN));
+  }
+  ratingLines_->data()->set(lines, true);
+  rebuildOverlay();
+  replot(rpQueuedReplot);
+}
+
+std::optional<QPointF> MoodPlaneWidget::drawnPosition(qint64 id) const {
+  const auto* song = library_ ? library_->find(id) : nullptr;
+  if (!song || !song->prediction) return std::nullopt;
+  return shownAt(*song);
+}
+
+std::optional<QPointF> MoodPlaneWidget::ratingMarkerOf(qint64 id) const {
+  const auto* song = library_ ? library_->find(id) : nullptr;
+  if (!song || !song->rating) return std::nullopt;
+  return QPointF(song->rating->valence, song->rating->arousal);
+}
+
+std::optional<qint64> MoodPlaneWidget::ratingAt(const QPointF& pixel) const {
+  if (!library_) return std::nullopt;
+  double best = kHoverRadiusPx * kHoverRadiusPx;
+  std::optional<qint64> found;
+  for (const auto& song : library_->songs) {
+    if (!song.rating) continue;
+    const QPointF d = pixelFor(song.rating->valence, song.rating->arousal) - pixel;
+    const double d2 = d.x() * d.x() + d.y() * d.y();
+    if (d2 <= best) best = d2, found = song.id;
+  }
+  return found;
+}
+
+void MoodPlaneWidget::setRatingMode(bool on) {
+  ratingMode_ = on;
+  if (!on && drag_ == Drag::Rate) {
+    drag_ = Drag::None;
+    drawRatingDrag({});
+  }
+}
+
+void MoodPlaneWidget::drawRatingDrag(const QPointF& pixel) {
+  QVector<double> x, y;
+  QVector<QCPCurveData> line;
+  const auto* song = library_ && drag_ == Drag::Rate ? library_->find(ratingDragSong_) : nullptr;
+  if (song) {
+    const QPointF p = planeAt(pixel);
+    const double v = std::clamp(p.x(), 0.0, 1.0), a = std::clamp(p.y(), 0.0, 1.0);
+    x.append(v);
+    y.append(a);
+    if (song->prediction) {
+      const QPointF from = shownAt(*song);
+      line.append(QCPCurveData(0, from.x(), from.y()));
+      line.append(QCPCurveData(1, v, a));
+    }
+  }
+  ratingDragGraph_->setData(x, y, true);
+  ratingDragLine_->data()->set(line, true);
+  layer(QStringLiteral("mp_highlight"))->replot();
 }
 
 void MoodPlaneWidget::setColourBy(ColourBy by) {
@@ -226,6 +378,7 @@ void MoodPlaneWidget::setTwoSigma(bool on) {
 void MoodPlaneWidget::rebuildPoints() {
   for (QCPGraph* g : classGraphs_) removePlottable(g);
   classGraphs_.clear();
+  graphOfClass_.clear();
   xs_.clear();
   ys_.clear();
   plotIndex_.clear();
@@ -244,18 +397,19 @@ void MoodPlaneWidget::rebuildPoints() {
     for (std::size_t i = 0; i < songs.size(); ++i) {
       const auto& song = songs[i];
       if (song.prediction && colouring_.classOf[i] >= 0) {
-        const auto& p = *song.prediction;
-        xs_.push_back(p.valence);
-        ys_.push_back(p.arousal);
+        const QPointF p = shownAt(song);
+        xs_.push_back(p.x());
+        ys_.push_back(p.y());
         plotIndex_.push_back(i);
-        keys[colouring_.classOf[i]].append(p.valence);
-        values[colouring_.classOf[i]].append(p.arousal);
+        keys[colouring_.classOf[i]].append(p.x());
+        values[colouring_.classOf[i]].append(p.y());
       }
       if (song.rating) {
         ratingX.append(song.rating->valence);
         ratingY.append(song.rating->arousal);
         if (song.prediction) {
-          ratingLineData.append(QCPCurveData(t++, song.prediction->valence, song.prediction->arousal));
+          const QPointF p = shownAt(song);
+          ratingLineData.append(QCPCurveData(t++, p.x(), p.y()));
           ratingLineData.append(QCPCurveData(t++, song.rating->valence, song.rating->arousal));
           ratingLineData.append(QCPCurveData(t++, kNaN, kNaN));
         }
@@ -263,8 +417,10 @@ void MoodPlaneWidget::rebuildPoints() {
     }
     const bool many = xs_.size() > kAntialiasLimit;
     const double size = many ? 5.0 : 7.0;
+    graphOfClass_.assign(colouring_.classes.size(), -1);
     for (std::size_t c = 0; c < colouring_.classes.size(); ++c) {
       if (keys[c].isEmpty()) continue;
+      graphOfClass_[c] = static_cast<int>(classGraphs_.size());
       QCPGraph* g = addGraph();
       g->setLayer(QStringLiteral("main"));
       g->setLineStyle(QCPGraph::lsNone);
@@ -274,6 +430,7 @@ void MoodPlaneWidget::rebuildPoints() {
                                          QBrush(colouring_.classes[c].colour), size));
       g->setName(QStringLiteral("%1 (%2)").arg(colouring_.classes[c].label).arg(keys[c].size()));
       g->setData(keys[c], values[c], false);
+      if (colouring_.continuousRange) g->removeFromLegend();  // the colour bar explains them
       classGraphs_.push_back(g);
     }
     if (many) {
@@ -283,6 +440,12 @@ void MoodPlaneWidget::rebuildPoints() {
       setAntialiasedElements(QCP::aeScatters | QCP::aePlottables | QCP::aeItems);
     }
   }
+  const bool bar = colouring_.continuousRange.has_value();
+  colourScale_->setVisible(bar);
+  colourScale_->setMinimumSize(0, bar ? fontMetrics().height() * 12 : 0);
+  sideGrid_->setRowStretchFactors({1.0, 0.01, bar ? 1.0 : 0.001, 1.0});
+  if (colouring_.continuousRange)
+    colourScale_->setDataRange(QCPRange(colouring_.continuousRange->first, colouring_.continuousRange->second));
   ratingGraph_->setData(ratingX, ratingY, false);
   ratingLines_->data()->set(ratingLineData, true);
   if (ratingX.isEmpty()) ratingGraph_->removeFromLegend();
@@ -298,7 +461,7 @@ void MoodPlaneWidget::rebuildEllipses() {
   for (QCPCurve* c : ellipseCurves_) removePlottable(c);
   ellipseCurves_.clear();
   ellipseCount_ = 0;
-  if (!ellipsesVisible_ || !library_) return;
+  if (!ellipsesVisible_ || !library_ || animation_) return;  // redrawn when an animation ends
   const auto& songs = library_->songs;
   std::vector<QVector<QCPCurveData>> perClass(colouring_.classes.size());
   std::vector<double> ex, ey;
@@ -351,20 +514,24 @@ void MoodPlaneWidget::rebuildOverlay() {
   if (library_) {
     for (qint64 id : selected_) {
       if (const auto* song = library_->find(id); song && song->prediction) {
-        sx.append(song->prediction->valence);
-        sy.append(song->prediction->arousal);
-        addEllipse(*song->prediction);
+        const QPointF p = shownAt(*song);
+        sx.append(p.x());
+        sy.append(p.y());
+        if (!animation_) addEllipse(*song->prediction);
       }
     }
     if (const auto* song = library_->find(hovered_); song && song->prediction) {
-      hx.append(song->prediction->valence);
-      hy.append(song->prediction->arousal);
-      if (!selected_.contains(hovered_)) addEllipse(*song->prediction);
+      const QPointF p = shownAt(*song);
+      hx.append(p.x());
+      hy.append(p.y());
+      if (!selected_.contains(hovered_) && !animation_) addEllipse(*song->prediction);
     }
     if (const auto* song = library_->find(playing_); song && song->prediction) {
-      px.append(song->prediction->valence);
-      py.append(song->prediction->arousal);
-      if (!selected_.contains(playing_) && playing_ != hovered_) addEllipse(*song->prediction);
+      const QPointF p = shownAt(*song);
+      px.append(p.x());
+      py.append(p.y());
+      if (!selected_.contains(playing_) && playing_ != hovered_ && !animation_)
+        addEllipse(*song->prediction);
     }
   }
   selectedGraph_->setData(sx, sy, false);
@@ -523,6 +690,26 @@ void MoodPlaneWidget::mousePressEvent(QMouseEvent* event) {
     event->accept();
     return;
   }
+  if (event->button() == Qt::LeftButton && ratingMode_) {
+    // The nearer of a prediction point and a rating ring under the cursor.
+    const auto point = songAt(pressPixel_);
+    const auto ring = ratingAt(pressPixel_);
+    auto distance = [this](const std::optional<QPointF>& p) {
+      if (!p) return std::numeric_limits<double>::infinity();
+      const QPointF d = pixelFor(p->x(), p->y()) - pressPixel_;
+      return std::hypot(d.x(), d.y());
+    };
+    std::optional<qint64> hit = point;
+    if (ring && (!point || distance(ratingMarkerOf(*ring)) < distance(drawnPosition(*point)))) hit = ring;
+    if (hit) {
+      drag_ = Drag::Rate;
+      ratingDragSong_ = *hit;
+      pressPlane_ = planeAt(pressPixel_);
+      setCursor(Qt::DragMoveCursor);
+      event->accept();
+      return;
+    }
+  }
   if (event->button() == Qt::LeftButton) {
     drag_ = Drag::Region;
     pressPlane_ = planeAt(pressPixel_);
@@ -541,6 +728,10 @@ void MoodPlaneWidget::mouseMoveEvent(QMouseEvent* event) {
   }
   if (!moved_ && (pos - pressPixel_).manhattanLength() < 4) return;
   moved_ = true;
+  if (drag_ == Drag::Rate) {
+    drawRatingDrag(pos);
+    return;
+  }
   if (drag_ == Drag::Pan) {
     const QRect r = axisRect()->rect();
     const double dx = (pos.x() - pressPixel_.x()) * panX_.size() / std::max(1, r.width());
@@ -580,7 +771,16 @@ void MoodPlaneWidget::mouseReleaseEvent(QMouseEvent* event) {
     unsetCursor();
     return;
   }
-  if (drag != Drag::Region) {
+  if (drag == Drag::Rate) {
+    unsetCursor();
+    drawRatingDrag({});  // drag_ is None: clears the drag marker
+    if (moved_) {
+      const QPointF p = planeAt(event->position());
+      Q_EMIT songRated(ratingDragSong_, std::clamp(p.x(), 0.0, 1.0), std::clamp(p.y(), 0.0, 1.0));
+      return;
+    }
+    // Not moved: an ordinary click (selects the song).
+  } else if (drag != Drag::Region) {
     QCustomPlot::mouseReleaseEvent(event);
     return;
   }

@@ -8,6 +8,11 @@
 // Mouse: left drag = region (current tool); click on a song = select it (Ctrl toggles);
 // click on empty plane = clear selection (circle tool: a circle of the default radius there);
 // middle drag or Shift + left drag = pan; wheel = zoom; double click on a song = activate.
+// Rating mode (setRatingMode): a left drag that starts on a song (its prediction or its rating
+// ring) moves it and, on release, emits songRated with the dropped (v, a) clamped to [0, 1];
+// drags on empty plane still draw regions, and clicks still select.
+// Retraining: animateTo() moves every point from where it is drawn to the new snapshot's
+// predictions over a short animation.
 
 #include "core/library/region.h"
 #include "ui/library_snapshot.h"
@@ -16,8 +21,10 @@
 
 #include "ui/qcustomplot_include.h"
 
+#include <QHash>
 #include <QList>
 #include <QPointF>
+#include <QVariantAnimation>
 
 #include <optional>
 #include <vector>
@@ -46,6 +53,8 @@ class MoodPlaneWidget : public QCustomPlot {
   void setTwoSigma(bool on);
 
   void setRegionTool(RegionTool tool) { tool_ = tool; }
+  void setRatingMode(bool on);
+  bool ratingMode() const { return ratingMode_; }
   RegionTool regionTool() const { return tool_; }
   void setCircleRadius(double radius) { circleRadius_ = radius; }
   /// Shows `region` and emits regionChanged (e.g. restoring a region from the command line).
@@ -58,6 +67,11 @@ class MoodPlaneWidget : public QCustomPlot {
   const QList<qint64>& selectedSongs() const { return selected_; }
   void setPlayingSong(qint64 id);  ///< 0 = none
 
+  /// Shows `library` with every point moving from its currently drawn position to its new
+  /// prediction over `ms` (songs that were not drawn appear at once).
+  void animateTo(SnapshotPtr library, int ms = 600);
+  bool animating() const { return animation_ != nullptr; }
+
   void zoomBy(double factor);  ///< > 1 zooms in, around the view centre
   void resetView();
 
@@ -65,11 +79,19 @@ class MoodPlaneWidget : public QCustomPlot {
   std::size_t plottedPointCount() const;  ///< points in the scatter graphs
   std::size_t ellipseCount() const { return ellipseCount_; }
   int colourClassCount() const { return static_cast<int>(classGraphs_.size()); }
+  /// The colour bar of continuous colourings (uncertainty); hidden otherwise.
+  const QCPColorScale* colourScale() const { return colourScale_; }
   /// The song under a widget pixel (within the hover radius), if any.
   std::optional<qint64> songAt(const QPointF& pixel) const;
   QPointF pixelFor(double valence, double arousal) const;
   QPointF planeAt(const QPointF& pixel) const;
   qint64 hoveredSong() const { return hovered_; }
+  /// Where a song's point is drawn right now (mid-animation: between old and new), if drawn.
+  std::optional<QPointF> drawnPosition(qint64 id) const;
+  /// Rating rings drawn (one per rated song in the snapshot).
+  int ratingMarkerCount() const { return ratingGraph_->dataCount(); }
+  /// Where a song's rating ring is drawn, if it has one.
+  std::optional<QPointF> ratingMarkerOf(qint64 id) const;
 
  Q_SIGNALS:
   void regionChanged(const mp::library::Region& region);  ///< live while dragging
@@ -77,6 +99,9 @@ class MoodPlaneWidget : public QCustomPlot {
   void selectionChanged(const QList<qint64>& ids);
   void songHovered(qint64 id);    ///< 0 when the cursor leaves a song
   void songActivated(qint64 id);  ///< double click
+  /// Rating mode: the listener dropped song `id` at (valence, arousal).
+  void songRated(qint64 id, double valence, double arousal);
+  void animationFinished();
 
  protected:
   void mousePressEvent(QMouseEvent* event) override;
@@ -91,6 +116,13 @@ class MoodPlaneWidget : public QCustomPlot {
   void setUpAxes();
   void applyPalette();
   void rebuildPoints();
+  void updateAnimatedPoints(double t);
+  /// Where a song with a prediction is drawn: its prediction, or mid-animation between the
+  /// position it was drawn at and its prediction.
+  QPointF shownAt(const library::SongRecord& song) const;
+  void drawRatingDrag(const QPointF& pixel);
+  /// The rated song whose ring is under `pixel`, if any (ratings are few: a linear scan).
+  std::optional<qint64> ratingAt(const QPointF& pixel) const;
   void rebuildEllipses();
   void rebuildOverlay();
   void drawRegion();
@@ -113,6 +145,7 @@ class MoodPlaneWidget : public QCustomPlot {
   Colouring colouring_;
 
   std::vector<QCPGraph*> classGraphs_;     // owned by the plot
+  std::vector<int> graphOfClass_;          // colour class -> index in classGraphs_ (-1: none)
   std::vector<QCPCurve*> ellipseCurves_;   // owned by the plot
   std::size_t ellipseCount_ = 0;
   QCPGraph* ratingGraph_ = nullptr;
@@ -122,6 +155,8 @@ class MoodPlaneWidget : public QCustomPlot {
   QCPGraph* selectedGraph_ = nullptr;
   QCPGraph* hoverGraph_ = nullptr;
   QCPGraph* playingGraph_ = nullptr;
+  QCPColorScale* colourScale_ = nullptr;  // owned by the layout
+  QCPLayoutGrid* sideGrid_ = nullptr;      // legend and colour bar, right of the plane
   std::vector<QCPItemText*> quadrantLabels_;
   std::vector<QCPItemStraightLine*> quadrantLines_;
 
@@ -130,7 +165,17 @@ class MoodPlaneWidget : public QCustomPlot {
   qint64 playing_ = 0;
   std::optional<library::Region> region_;
 
-  enum class Drag { None, Region, Pan };
+  bool ratingMode_ = false;
+  qint64 ratingDragSong_ = 0;
+  QCPGraph* ratingDragGraph_ = nullptr;
+  QCPCurve* ratingDragLine_ = nullptr;
+
+  // Retraining animation: where each song was drawn when it began.
+  QVariantAnimation* animation_ = nullptr;
+  QHash<qint64, QPointF> animationFrom_;
+  double animationT_ = 1.0;
+
+  enum class Drag { None, Region, Pan, Rate };
   Drag drag_ = Drag::None;
   QPointF pressPixel_;
   QPointF pressPlane_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 
 namespace mp::ui {
@@ -69,31 +70,40 @@ Colouring byGenre(const std::vector<library::SongRecord>& songs) {
 }
 
 Colouring byUncertainty(const std::vector<library::SongRecord>& songs) {
-  // Bands of the mean standard deviation sqrt((s_vv + s_aa) / 2), plane units.
-  const double edges[] = {0.05, 0.10, 0.15, 0.20, 0.30};
-  const QColor colours[] = {QColor(0x1A, 0x98, 0x50), QColor(0x91, 0xCF, 0x60),
-                            QColor(0xD9, 0xC2, 0x3B), QColor(0xFC, 0x8D, 0x59),
-                            QColor(0xE3, 0x4A, 0x33), QColor(0xB3, 0x00, 0x00)};
+  // The mean standard deviation sigma = sqrt((s_vv + s_aa) / 2), plane units, on a continuous
+  // ramp over [0, kUncertaintyMax] (larger values saturate), drawn as kUncertaintyBands slices.
   Colouring c;
-  double lo = 0.0;
-  for (int i = 0; i < 6; ++i) {
-    const QString label = i < 5 ? QStringLiteral("σ %1–%2").arg(lo, 0, 'f', 2).arg(edges[i], 0, 'f', 2)
-                                : QStringLiteral("σ ≥ %1").arg(lo, 0, 'f', 2);
-    c.classes.push_back({label, colours[i]});
-    if (i < 5) lo = edges[i];
+  const double width = kUncertaintyMax / kUncertaintyBands;
+  for (int i = 0; i < kUncertaintyBands; ++i) {
+    c.classes.push_back({QStringLiteral("σ %1–%2").arg(i * width, 0, 'f', 3).arg((i + 1) * width, 0, 'f', 3),
+                         uncertaintyColour((i + 0.5) / kUncertaintyBands)});
   }
+  c.continuousRange = std::make_pair(0.0, kUncertaintyMax);
+  c.continuousLabel = QStringLiteral("σ");
   for (const auto& s : songs) {
     if (!s.prediction) { c.classOf.push_back(-1); continue; }
     const double sigma =
         std::sqrt(std::max(0.0, 0.5 * (s.prediction->covVV + s.prediction->covAA)));
-    int band = 0;
-    while (band < 5 && sigma >= edges[band]) ++band;
-    c.classOf.push_back(band);
+    c.classOf.push_back(std::clamp(static_cast<int>(sigma / width), 0, kUncertaintyBands - 1));
   }
   return c;
 }
 
 }  // namespace
+
+QColor uncertaintyColour(double t) {
+  // ColorBrewer RdYlGn stops, reversed (green = certain).
+  static const QColor stops[] = {QColor(0x1A, 0x98, 0x50), QColor(0x91, 0xCF, 0x60),
+                                 QColor(0xD9, 0xC2, 0x3B), QColor(0xFC, 0x8D, 0x59),
+                                 QColor(0xE3, 0x4A, 0x33), QColor(0xB3, 0x00, 0x00)};
+  constexpr int n = static_cast<int>(std::size(stops));
+  const double x = std::clamp(t, 0.0, 1.0) * (n - 1);
+  const int i = std::min(static_cast<int>(x), n - 2);
+  const double f = x - i;
+  auto mix = [f](int a, int b) { return static_cast<int>(std::lround(a + f * (b - a))); };
+  return QColor(mix(stops[i].red(), stops[i + 1].red()), mix(stops[i].green(), stops[i + 1].green()),
+                mix(stops[i].blue(), stops[i + 1].blue()));
+}
 
 Colouring colourSongs(const std::vector<library::SongRecord>& songs, ColourBy by) {
   switch (by) {

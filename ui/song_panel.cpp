@@ -4,8 +4,11 @@
 
 #include <QDesktopServices>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
 #include <QPainterPath>
@@ -113,6 +116,37 @@ SongPanel::SongPanel(QWidget* parent) : QWidget(parent) {
   glyph_ = new EllipseGlyph(details_);
   glyph_->setToolTip(tr("Prediction with its 1σ and 2σ ellipses; a ring marks your rating"));
   detailsLayout->addWidget(glyph_, 0, Qt::AlignHCenter);
+  // The listener's rating.
+  auto* rateBox = new QGroupBox(tr("Rate this song"), details_);
+  auto* rateForm = new QFormLayout(rateBox);
+  auto makeSpin = [rateBox](const QString& tip) {
+    auto* spin = new QDoubleSpinBox(rateBox);
+    spin->setRange(0.0, 1.0);
+    spin->setSingleStep(0.05);
+    spin->setDecimals(2);
+    spin->setToolTip(tip);
+    return spin;
+  };
+  valenceEdit_ = makeSpin(tr("0 = negative, 1 = positive"));
+  arousalEdit_ = makeSpin(tr("0 = calm, 1 = energetic"));
+  rateForm->addRow(tr("Valence"), valenceEdit_);
+  rateForm->addRow(tr("Arousal"), arousalEdit_);
+  auto* rateButtons = new QHBoxLayout;
+  rateButton_ = new QPushButton(tr("Set rating"), rateBox);
+  rateButton_->setToolTip(tr("Store this placement as your rating (also: drag the point on the plane in rating mode)"));
+  clearRatingButton_ = new QPushButton(tr("Clear rating"), rateBox);
+  rateButtons->addWidget(rateButton_);
+  rateButtons->addWidget(clearRatingButton_);
+  rateButtons->addStretch(1);
+  rateForm->addRow(rateButtons);
+  detailsLayout->addWidget(rateBox);
+  connect(rateButton_, &QPushButton::clicked, this, [this] {
+    if (songId_ != 0) Q_EMIT ratingRequested(songId_, valenceEdit_->value(), arousalEdit_->value());
+  });
+  connect(clearRatingButton_, &QPushButton::clicked, this, [this] {
+    if (songId_ != 0) Q_EMIT clearRatingRequested(songId_);
+  });
+
   openFolder_ = new QPushButton(tr("Open containing folder"), details_);
   detailsLayout->addWidget(openFolder_, 0, Qt::AlignLeft);
   layout->addWidget(details_);
@@ -137,9 +171,33 @@ QString SongPanel::fieldText(const QString& field) const {
   return {};
 }
 
+namespace {
+
+/// The display name of the model with analyser version `version`: `names` is keyed by version
+/// prefixes ("mood-<file hash>"); unknown versions are shown as they are.
+QString modelName(const QHash<QString, QString>& names, const QString& version) {
+  if (version.isEmpty()) return QStringLiteral("—");
+  for (auto it = names.constBegin(); it != names.constEnd(); ++it)
+    if (version == it.key() || version.startsWith(it.key() + QLatin1Char('-'))) return it.value();
+  return version;
+}
+
+}  // namespace
+
+void SongPanel::setModelNames(QHash<QString, QString> names) {
+  modelNames_ = std::move(names);
+  if (songId_ != 0) {
+    const QString version = QString::fromStdString(modelVersion_);
+    for (auto& [k, label] : fields_)
+      if (k == QStringLiteral("model"))
+        label->setText(modelName(modelNames_, version));
+  }
+}
+
 void SongPanel::setSong(const library::SongRecord* song) {
   placeholder_->setVisible(song == nullptr);
   details_->setVisible(song != nullptr);
+  songId_ = song ? song->id : 0;
   if (!song) return;
   auto set = [this](const QString& key, const QString& text) {
     for (auto& [k, label] : fields_)
@@ -177,7 +235,14 @@ void SongPanel::setSong(const library::SongRecord* song) {
       set(QStringLiteral("status"), tr("failed: %1").arg(str(song->failureReason)));
       break;
   }
-  set(QStringLiteral("model"), song->modelVersion.empty() ? QStringLiteral("—") : str(song->modelVersion));
+  modelVersion_ = song->modelVersion;
+  const QString version = str(song->modelVersion);
+  set(QStringLiteral("model"), modelName(modelNames_, version));
+  // The editor starts at the rating, else at the prediction, else at the centre.
+  const auto start = song->rating ? song->rating : song->prediction;
+  valenceEdit_->setValue(start ? start->valence : 0.5);
+  arousalEdit_->setValue(start ? start->arousal : 0.5);
+  clearRatingButton_->setEnabled(song->rating.has_value());
   set(QStringLiteral("location"), QDir::toNativeSeparators(file.absoluteFilePath()));
   folder_ = file.absolutePath();
   glyph_->setEstimate(song->prediction, song->rating);

@@ -1,6 +1,8 @@
 #pragma once
 // Shared plumbing for moodplane-cli commands: JSON output, absolute paths, default locations.
 
+#include "core/mood/model_store.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -22,5 +24,13 @@ std::string defaultDatabasePath();
 /// The shipped default model (mp::shippedDefaultModelPath): $MOODPLANE_DEFAULT_MODEL, else the
 /// installed copy relative to this executable (../share/moodplane), else the source tree.
 std::string defaultModelPath();
+
+/// The listener's model store: ModelStore::defaultFolder() with the shipped default model.
+mood::ModelStore userModelStore();
+
+/// The model file a command loads: `explicitModel` when given, else the listener's current model
+/// if it loads, else the shipped default (ModelStore::resolve; its warning goes to stderr,
+/// prefixed by `command`).
+std::string resolveModelPath(const std::string& explicitModel, const std::string& command);
 
 }  // namespace mp::cli

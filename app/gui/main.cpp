@@ -7,6 +7,7 @@
 // renders the window to a PNG and exits. Exports MPRIS on the session bus (not in headless runs).
 
 #include "core/common/install_paths.h"
+#include "core/mood/model_store.h"
 #include "core/mood/mood_analyzer.h"
 #include "ui/main_window.h"
 #include "ui/mpris_service.h"
@@ -122,7 +123,17 @@ int main(int argc, char** argv) {
   }
   options.databasePath = QFileInfo(options.databasePath).absoluteFilePath();
   options.settingsPath = parser.value(settingsOpt);
-  const QString modelPath = parser.isSet(modelOpt) ? parser.value(modelOpt) : defaultModelPath();
+  // Without --model: the listener's current model (retrained from their ratings) if it loads,
+  // else the shipped default; the listener's models live in the ModelStore folder.
+  QString modelPath = parser.value(modelOpt);
+  if (!parser.isSet(modelOpt)) {
+    const mp::mood::ModelStore models(mp::mood::ModelStore::defaultFolder(), defaultModelPath().toStdString());
+    const mp::mood::ResolvedModel resolved = models.resolve();
+    modelPath = QString::fromStdString(resolved.path);
+    if (!resolved.warning.empty()) std::fprintf(stderr, "moodplane: %s\n", resolved.warning.c_str());
+    options.modelFolder = QString::fromStdString(models.folder());
+    options.defaultModelPath = defaultModelPath();
+  }
   if (!QFileInfo::exists(modelPath)) {
     options.modelError = QStringLiteral("no model file at %1").arg(modelPath);
   } else {

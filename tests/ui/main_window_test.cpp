@@ -24,20 +24,6 @@
 namespace mp::ui {
 namespace {
 
-void fillStore(const std::string& db, const std::vector<library::SongRecord>& songs) {
-  auto store = library::LibraryStore::open(db);
-  ASSERT_TRUE(store.ok()) << store.error().message;
-  ASSERT_TRUE((*store)->beginTransaction().ok());
-  for (auto s : songs) {
-    s.id = 0;
-    s.contentHash = "hash-" + s.path;
-    s.size = 1000;
-    auto id = (*store)->upsertSong(s);
-    ASSERT_TRUE(id.ok()) << id.error().message;
-  }
-  ASSERT_TRUE((*store)->commit().ok());
-}
-
 MainWindowOptions optionsFor(const test::TempDir& dir) {
   MainWindowOptions o;
   o.databasePath = QString::fromStdString(dir.file("library.sqlite"));
@@ -70,7 +56,7 @@ TEST(MainWindow, LoadsTheLibrarySyncsSelectionAndSavesAScreenshot) {
   test::testApp();
   test::TempDir dir;
   auto songs = test::syntheticSongs(300, 13);
-  fillStore(dir.file("library.sqlite"), songs);
+  test::fillStore(dir.file("library.sqlite"), songs);
   MainWindow window(optionsFor(dir));
   QSignalSpy loaded(&window, &MainWindow::libraryLoaded);
   window.resize(1400, 900);

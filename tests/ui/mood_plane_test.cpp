@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -265,6 +266,119 @@ TEST_F(PlaneFixture, MiddleDragPansAndZoomKeepsTheAspect) {
   const double ratio = plane.xAxis->range().size() / plane.yAxis->range().size();
   plane.zoomBy(2.0);
   EXPECT_NEAR(plane.xAxis->range().size() / plane.yAxis->range().size(), ratio, 1e-9);
+}
+
+TEST_F(PlaneFixture, AnimateToMovesEveryPointFromItsOldToItsNewPlace) {
+  auto before = test::syntheticSongs(200, 31);
+  auto after = before;
+  std::mt19937 rng(4);
+  std::uniform_real_distribution<double> shift(-0.2, 0.2);
+  for (auto& s : after)
+    if (s.prediction) {
+      s.prediction->valence = std::clamp(s.prediction->valence + shift(rng), 0.0, 1.0);
+      s.prediction->arousal = std::clamp(s.prediction->arousal + shift(rng), 0.0, 1.0);
+    }
+  library::SongRecord fresh;  // not on the plane before: appears at once
+  fresh.id = 1000;
+  fresh.path = "/new";
+  fresh.prediction = MoodEstimate{0.9, 0.1, 0.001, 0, 0.001};
+  after.push_back(fresh);
+  plane.setLibrary(makeSnapshot(before));
+  plane.setEllipsesVisible(true);
+  QSignalSpy finished(&plane, &MoodPlaneWidget::animationFinished);
+  plane.animateTo(makeSnapshot(after), 400);
+  EXPECT_TRUE(plane.animating());
+  EXPECT_EQ(plane.ellipseCount(), 0u);  // hidden while the points move
+  EXPECT_EQ(plane.drawnPosition(1000), QPointF(0.9, 0.1));
+
+  // Somewhere in the middle every moved point lies on the segment old -> new, strictly inside.
+  ASSERT_TRUE(test::waitUntil([&] {
+    const auto p = plane.drawnPosition(1);
+    return p && std::abs(p->x() - before[0].prediction->valence) > 1e-3 &&
+           std::abs(p->x() - after[0].prediction->valence) > 1e-3;
+  }, 2000));
+  int inside = 0;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    if (!before[i].prediction) continue;
+    const QPointF o(before[i].prediction->valence, before[i].prediction->arousal);
+    const QPointF n(after[i].prediction->valence, after[i].prediction->arousal);
+    const QPointF p = *plane.drawnPosition(before[i].id);
+    const QPointF d = n - o;
+    const double len2 = QPointF::dotProduct(d, d);
+    if (len2 < 1e-8) continue;
+    const double t = QPointF::dotProduct(p - o, d) / len2;
+    const QPointF off = p - (o + t * d);
+    EXPECT_LT(std::hypot(off.x(), off.y()), 1e-9) << "on the segment, song " << before[i].id;
+    inside += t > 0.0 && t < 1.0;
+  }
+  EXPECT_GT(inside, 150);
+  const auto first = plane.drawnPosition(1);
+
+  ASSERT_TRUE(test::waitUntil([&] { return finished.count() == 1; }, 5000));
+  EXPECT_FALSE(plane.animating());
+  for (const auto& s : after) {
+    if (!s.prediction) continue;
+    const auto p = plane.drawnPosition(s.id);
+    ASSERT_TRUE(p.has_value());
+    EXPECT_DOUBLE_EQ(p->x(), s.prediction->valence);
+    EXPECT_DOUBLE_EQ(p->y(), s.prediction->arousal);
+  }
+  EXPECT_NE(*first, *plane.drawnPosition(1));
+  EXPECT_EQ(plane.plottedPointCount(), analysedCount(after));
+  EXPECT_EQ(plane.ellipseCount(), analysedCount(after));  // back at the end
+  // Hover lookup works at the new places.
+  const QPointF at = plane.pixelFor(0.9, 0.1);
+  EXPECT_EQ(plane.songAt(at).value_or(0), 1000);
+}
+
+TEST(SongColouring, UncertaintyIsAContinuousRampOfTheMeanSigma) {
+  std::vector<library::SongRecord> songs;
+  for (int i = 0; i <= 40; ++i) {
+    library::SongRecord s;
+    s.id = i + 1;
+    const double sigma = 0.4 * i / 40.0;  // past the ramp's end: saturates
+    s.prediction = MoodEstimate{0.5, 0.5, sigma * sigma * 1.5, 0.0, sigma * sigma * 0.5};  // mean var = sigma^2
+    songs.push_back(s);
+  }
+  const Colouring c = colourSongs(songs, ColourBy::Uncertainty);
+  ASSERT_TRUE(c.continuousRange.has_value());
+  EXPECT_EQ(c.classes.size(), static_cast<std::size_t>(kUncertaintyBands));
+  const double step = kUncertaintyMax / kUncertaintyBands;
+  for (std::size_t i = 0; i < songs.size(); ++i) {
+    const double sigma = 0.4 * static_cast<double>(i) / 40.0;
+    const int band = c.classOf[i];
+    ASSERT_GE(band, 0);
+    if (sigma < kUncertaintyMax - 1e-9) {
+      EXPECT_LE(band * step, sigma + 1e-9) << i;
+      EXPECT_GT((band + 1) * step, sigma - 1e-9) << i;
+    } else {
+      EXPECT_EQ(band, kUncertaintyBands - 1) << i;
+    }
+    // The band's colour is the ramp at the song's sigma, within half a band.
+    const QColor expected = uncertaintyColour(std::min(sigma, kUncertaintyMax) / kUncertaintyMax);
+    const QColor got = c.classes[static_cast<std::size_t>(band)].colour;
+    EXPECT_LE(std::abs(got.red() - expected.red()) + std::abs(got.green() - expected.green()) +
+                  std::abs(got.blue() - expected.blue()), 40) << i;
+  }
+  // Green when certain, dark red when not; the red channel rises along the first half.
+  EXPECT_GT(uncertaintyColour(0.0).green(), uncertaintyColour(0.0).red());
+  EXPECT_GT(uncertaintyColour(1.0).red(), 3 * uncertaintyColour(1.0).green());
+  for (int i = 1; i <= 20; ++i) EXPECT_GE(uncertaintyColour(i / 40.0).red(), uncertaintyColour((i - 1) / 40.0).red());
+}
+
+TEST_F(PlaneFixture, UncertaintyColouringShowsAColourBarInsteadOfLegendEntries) {
+  auto songs = test::syntheticSongs(300, 8);
+  plane.setLibrary(makeSnapshot(songs));
+  const int quadrantEntries = plane.legend->itemCount();
+  EXPECT_FALSE(plane.colourScale()->visible());
+  plane.setColourBy(ColourBy::Uncertainty);
+  EXPECT_TRUE(plane.colourScale()->visible());
+  EXPECT_DOUBLE_EQ(plane.colourScale()->dataRange().upper, kUncertaintyMax);
+  EXPECT_LT(plane.legend->itemCount(), quadrantEntries + 1);  // only "Your rating" may remain
+  EXPECT_GT(plane.colourClassCount(), 6);
+  EXPECT_EQ(plane.plottedPointCount(), analysedCount(songs));
+  plane.setColourBy(ColourBy::Quadrant);
+  EXPECT_FALSE(plane.colourScale()->visible());
 }
 
 }  // namespace

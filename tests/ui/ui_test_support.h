@@ -8,6 +8,8 @@
 #include <QElapsedTimer>
 #include <QThread>
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -89,6 +91,21 @@ inline std::vector<library::SongRecord> syntheticSongs(std::size_t n, unsigned s
     songs.push_back(std::move(s));
   }
   return songs;
+}
+
+/// Writes `songs` (new ids, a content hash derived from the path) into the database at `db`.
+inline void fillStore(const std::string& db, const std::vector<library::SongRecord>& songs) {
+  auto store = library::LibraryStore::open(db);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  ASSERT_TRUE((*store)->beginTransaction().ok());
+  for (auto s : songs) {
+    s.id = 0;
+    s.contentHash = "hash-" + s.path;
+    s.size = 1000;
+    auto id = (*store)->upsertSong(s);
+    ASSERT_TRUE(id.ok()) << id.error().message;
+  }
+  ASSERT_TRUE((*store)->commit().ok());
 }
 
 /// A mono 16-bit PCM WAV of `seconds` of a sine at `hz`.
