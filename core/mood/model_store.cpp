@@ -268,4 +268,18 @@ ResolvedModel ModelStore::resolve() const {
   return r;
 }
 
+int ModelStore::numberForVersion(const std::string& modelVersion) const {
+  auto matches = [&](const std::string& path) {
+    auto hash = fileVersionHash(path);
+    return hash && modelVersion.rfind("mood-" + *hash + "-", 0) == 0;
+  };
+  if (matches(defaultModel_)) return 0;
+  if (auto all = list()) {
+    for (const StoredModel& m : *all) {
+      if (matches(m.path)) return m.number;
+    }
+  }
+  return -1;
+}
+
 }  // namespace mp::mood

@@ -64,6 +64,9 @@ class ModelStore {
   /// Which model file to load: the current user model if it loads, else the shipped default
   /// (with a warning saying why). Never fails: a missing default is the caller's error on load.
   ResolvedModel resolve() const;
+  /// Which known model file produced a song's SongRecord::modelVersion ("mood-<file hash>-…"):
+  /// its number (0 = the shipped default), or -1 when none of the files matches.
+  int numberForVersion(const std::string& modelVersion) const;
 
  private:
   Status setCurrent(int number);

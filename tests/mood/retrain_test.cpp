@@ -390,6 +390,10 @@ TEST(LibraryRetrain, RetrainsCommitsAndRepredictsInOneGo) {
     EXPECT_LT(d1, 0.6 * d0) << s.path;
   }
   EXPECT_EQ(*(*db)->ratingCount(), 5);
+  // Which model placed a song (the GUI's song panel).
+  EXPECT_EQ(fx.store->numberForVersion(report->modelVersion), 1);
+  EXPECT_EQ(fx.store->numberForVersion(*moodAnalyzerVersion(fx.defaultPath, model)), 0);
+  EXPECT_EQ(fx.store->numberForVersion("mood-0000000000000000-other"), -1);
   // A second retrain starts from the new model and still finds the encodings usable.
   auto again = retrainLibrary(**db, *fx.store, RetrainConfig{});
   ASSERT_TRUE(again.ok()) << again.error().message;
