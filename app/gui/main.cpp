@@ -4,8 +4,12 @@
 //             [--settings INI] [FOLDER]
 // Opens the library database, loads the mood model (a missing or corrupt model leaves the library
 // browsable), scans FOLDER when given, and optionally renders the window to a PNG and exits.
+// A damaged database asks first (restore the backup / start a new library / quit); the database
+// is backed up to <db>.bak after every successful scan and at exit.
 
+#include "core/library/library_backup.h"
 #include "core/mood/mood_analyzer.h"
+#include "ui/database_recovery_dialog.h"
 #include "ui/main_window.h"
 #include "ui/resources_init.h"
 #include "ui/mood_plane_widget.h"
@@ -131,6 +135,12 @@ int main(int argc, char** argv) {
   options.rescanOnStartup = folder.isEmpty() && !headlessRun;
   options.probeAudioDevices = screenshot.isEmpty();
 
+  if (!mp::ui::ensureLibraryUsable(options.databasePath, /*interactive=*/!headlessRun)) return 1;
+  auto refreshBackup = [dbPath = options.databasePath.toStdString()] {
+    if (mp::Status s = mp::library::backupLibrary(dbPath); !s)
+      std::fprintf(stderr, "moodplane: warning: %s\n", s.error().message.c_str());
+  };
+
   mp::ui::MainWindow window(options);
   if (parser.isSet(darkOpt)) window.setDarkTheme(true);
   if (colourBy) window.setColourBy(*colourBy);
@@ -201,9 +211,14 @@ int main(int argc, char** argv) {
       if (scanDone) finish();
     });
   }
+  QObject::connect(&window, &mp::ui::MainWindow::scanFinished, &app, [refreshBackup](bool ok) {
+    if (ok) refreshBackup();
+  });
   if (!folder.isEmpty()) {
     if (options.analyzer) window.addFolder(folder);
     else std::fprintf(stderr, "moodplane: not scanning %s: no mood model\n", qPrintable(folder));
   }
-  return app.exec();
+  const int code = app.exec();
+  if (QFileInfo::exists(options.databasePath)) refreshBackup();
+  return code;
 }
