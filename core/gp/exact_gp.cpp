@@ -137,6 +137,11 @@ Result<ExactGp> ExactGp::withParams(ConstMatRef x, ConstVecRef y, const ExactGpC
   const double sd = y.size() > 1 ? std::sqrt((y.array() - gp.yMean_).square().sum() / (y.size() - 1.0)) : 0.0;
   gp.yScale_ = sd > 1e-12 ? sd : 1.0;
   gp.yStd_ = (y.array() - gp.yMean_) / gp.yScale_;
+  // Targets near the double range overflow the scale (then save() would write NaN): refuse them.
+  if (!std::isfinite(gp.yMean_) || !std::isfinite(gp.yScale_) || !gp.yStd_.allFinite()) {
+    return fail("exact GP: training targets out of range");
+  }
+  if (!theta.allFinite()) return fail("exact GP: hyperparameters contain NaN or Inf");
   gp.kernel_ = makeKernel(config, theta.head(nk));
   gp.logNoise_ = theta[nk];
   if (auto s = gp.factorise(); !s) return s.error();
