@@ -97,4 +97,13 @@ void refreshLibraryBackup(const std::string& dbPath, const std::string& command)
   }
 }
 
+mood::ModelStore userModelStore() { return mood::ModelStore(mood::ModelStore::defaultFolder(), defaultModelPath()); }
+
+std::string resolveModelPath(const std::string& explicitModel, const std::string& command) {
+  if (!explicitModel.empty()) return absolutePath(explicitModel);
+  const mood::ResolvedModel r = userModelStore().resolve();
+  if (!r.warning.empty()) std::cerr << "moodplane-cli " << command << ": warning: " << r.warning << '\n';
+  return r.path;
+}
+
 }  // namespace mp::cli

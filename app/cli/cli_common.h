@@ -3,6 +3,7 @@
 
 #include "core/common/result.h"
 #include "core/library/library_store.h"
+#include "core/mood/model_store.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -45,5 +46,12 @@ Result<std::unique_ptr<library::LibraryStore>> openLibrary(const std::string& db
 
 /// Refreshes <db>.bak after a successful session; a failure is a warning on stderr, not an error.
 void refreshLibraryBackup(const std::string& dbPath, const std::string& command);
+/// The listener's model store: ModelStore::defaultFolder() with the shipped default model.
+mood::ModelStore userModelStore();
+
+/// The model file a command loads: `explicitModel` when given, else the listener's current model
+/// if it loads, else the shipped default (ModelStore::resolve; its warning goes to stderr,
+/// prefixed by `command`).
+std::string resolveModelPath(const std::string& explicitModel, const std::string& command);
 
 }  // namespace mp::cli

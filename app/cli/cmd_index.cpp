@@ -41,7 +41,7 @@ int runIndex(const IndexOptions& opts) {
   if (opts.tagsOnly) {
     analyzer = std::make_unique<library::TagsOnlyAnalyzer>();
   } else {
-    modelPath = opts.model.empty() ? defaultModelPath() : absolutePath(opts.model);
+    modelPath = resolveModelPath(opts.model, "index");
     std::error_code ec;
     if (opts.model.empty() && !std::filesystem::exists(modelPath, ec)) {
       std::cerr << "moodplane-cli index: no mood model at " << modelPath
@@ -121,7 +121,7 @@ void addIndexCommand(CLI::App& root, CommandRunner& runner) {
   cmd->add_option("dirs", opts->dirs, "Music folders")->required();
   cmd->add_option("--db", opts->db, "Library database (default: the GUI's library)");
   cmd->add_option("--jobs", opts->jobs, "Analysis threads (0 = all cores)")->check(CLI::Range(0, 1024));
-  cmd->add_option("--model", opts->model, "Mood model file (default: the shipped model)");
+  cmd->add_option("--model", opts->model, "Mood model file (default: your current retrained model, else the shipped one)");
   cmd->add_flag("--tags-only", opts->tagsOnly, "Record tags, duration and codec only (no mood model)");
   cmd->add_flag("--json", opts->json, "Print one JSON document to stdout");
   addLibraryRecoveryFlags(cmd, opts->recovery);

@@ -23,7 +23,7 @@ struct PredictOptions {
 };
 
 int runPredict(const PredictOptions& o) {
-  const std::string modelPath = o.model.empty() ? defaultModelPath() : o.model;
+  const std::string modelPath = resolveModelPath(o.model, "predict");
   auto analyzer = mood::loadMoodAnalyzer(modelPath);
   if (!analyzer) {
     std::cerr << "moodplane-cli predict: " << analyzer.error().message << '\n';
@@ -62,7 +62,7 @@ int runPredict(const PredictOptions& o) {
 void addPredictCommand(CLI::App& root, CommandRunner& runner) {
   auto opts = std::make_shared<PredictOptions>();
   CLI::App* cmd = root.add_subcommand("predict", "Predict valence and arousal of audio files");
-  cmd->add_option("--model", opts->model, "model file (default: the shipped default model)");
+  cmd->add_option("--model", opts->model, "model file (default: your current retrained model, else the shipped default)");
   cmd->add_option("files", opts->files, "audio files")->required();
   cmd->add_option("--jobs", opts->jobs, "worker threads")->check(CLI::Range(1, 256));
   cmd->add_flag("--json", opts->json, "print JSON");

@@ -29,4 +29,8 @@ void addEvalCommand(CLI::App& root, CommandRunner& runner);
 void addBenchCommand(CLI::App& root, CommandRunner& runner);
 void addRegressCommand(CLI::App& root, CommandRunner& runner);
 void addBenchGpCommand(CLI::App& root, CommandRunner& runner);
+void addRetrainCommand(CLI::App& root, CommandRunner& runner);
+void addModelCommand(CLI::App& root, CommandRunner& runner);
+void addRatingsCommand(CLI::App& root, CommandRunner& runner);
+void addBenchRetrainCommand(CLI::App& root, CommandRunner& runner);
 }  // namespace mp::cli

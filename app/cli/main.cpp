@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   mp::cli::addPredictCommand(app, runner);
   mp::cli::addEvalCommand(app, runner);
   mp::cli::addBenchCommand(app, runner);
+  mp::cli::addRetrainCommand(app, runner);
+  mp::cli::addModelCommand(app, runner);
+  mp::cli::addRatingsCommand(app, runner);
+  mp::cli::addBenchRetrainCommand(app, runner);
 
   app.failure_message(CLI::FailureMessage::help);
   try {

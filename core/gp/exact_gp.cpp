@@ -108,7 +108,11 @@ Status ExactGp::factorise() {
   const int nk = kernelParamCount(config_, x_.cols());
   const double noise = config_.minNoiseVariance + std::exp(logNoise_);
   Mat kn = kernelMatrix(kernel_, x_, x_);
-  kn.diagonal().array() += noise;
+  if (rowNoiseScale_.size() == x_.rows()) {
+    kn.diagonal().array() += noise * rowNoiseScale_.array();
+  } else {
+    kn.diagonal().array() += noise;
+  }
   if (jitteredCholeskyInto(kn, lower_, 0.0, 1e-4) < 0.0) {
     return fail("exact GP: the kernel matrix is not positive definite even with jitter 1e-4");
   }
@@ -144,6 +148,31 @@ Result<ExactGp> ExactGp::withParams(ConstMatRef x, ConstVecRef y, const ExactGpC
   if (!theta.allFinite()) return fail("exact GP: hyperparameters contain NaN or Inf");
   gp.kernel_ = makeKernel(config, theta.head(nk));
   gp.logNoise_ = theta[nk];
+  if (auto s = gp.factorise(); !s) return s.error();
+  return gp;
+}
+
+Result<ExactGp> ExactGp::withParams(ConstMatRef x, ConstVecRef y, const ExactGpConfig& config,
+                                    ConstVecRef theta, ConstVecRef rowNoiseScale) {
+  if (rowNoiseScale.size() != x.rows()) return fail("exact GP: one noise scale per training row needed");
+  if (!rowNoiseScale.allFinite() || !(rowNoiseScale.array() > 0.0).all()) {
+    return fail("exact GP: noise scales must be finite and > 0");
+  }
+  if (auto s = config.validate(); !s) return s.error();
+  if (x.rows() != y.size()) return fail("exact GP: x and y have different numbers of rows");
+  if (x.rows() < 1) return fail("exact GP: no training data");
+  if (!x.allFinite() || !y.allFinite()) return fail("exact GP: training data contain NaN or Inf");
+  if (theta.size() != kernelParamCount(config, x.cols()) + 1) return fail("exact GP: wrong number of hyperparameters");
+  ExactGp gp;
+  gp.config_ = config;
+  gp.x_ = x;
+  gp.yMean_ = y.mean();
+  const double sd = y.size() > 1 ? std::sqrt((y.array() - gp.yMean_).square().sum() / (y.size() - 1.0)) : 0.0;
+  gp.yScale_ = sd > 1e-12 ? sd : 1.0;
+  gp.yStd_ = (y.array() - gp.yMean_) / gp.yScale_;
+  gp.kernel_ = makeKernel(config, theta.head(kernelParamCount(config, x.cols())));
+  gp.logNoise_ = theta[theta.size() - 1];
+  gp.rowNoiseScale_ = rowNoiseScale;
   if (auto s = gp.factorise(); !s) return s.error();
   return gp;
 }
@@ -249,6 +278,7 @@ void ExactGp::save(io::ArchiveWriter& out, const std::string& prefix) const {
   out.putMatrix(prefix + "x", x_);
   Vec y = yStd_.array() * yScale_ + yMean_;
   out.putVector(prefix + "y", y);
+  if (rowNoiseScale_.size() > 0) out.putVector(prefix + "row_noise_scale", rowNoiseScale_);
 }
 
 Result<ExactGp> ExactGp::load(const io::ArchiveReader& in, const std::string& prefix) {
@@ -270,6 +300,11 @@ Result<ExactGp> ExactGp::load(const io::ArchiveReader& in, const std::string& pr
   c.minNoiseVariance = *minNoise;
   if (x->rows() != y->size() || x->rows() < 1) return fail("exact GP model: inconsistent shapes");
   if (theta->size() != kernelParamCount(c, x->cols()) + 1) return fail("exact GP model: wrong parameter count");
+  if (in.has(prefix + "row_noise_scale")) {
+    auto scale = in.getVector(prefix + "row_noise_scale");
+    if (!scale) return fail("exact GP model: " + scale.error().message);
+    return withParams(*x, *y, c, *theta, *scale);
+  }
   return withParams(*x, *y, c, *theta);
 }
 

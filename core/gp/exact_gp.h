@@ -44,6 +44,15 @@ class ExactGp {
   /// for standardised targets. Used by tests and by warm starts.
   static Result<ExactGp> withParams(ConstMatRef x, ConstVecRef y, const ExactGpConfig& config,
                                     ConstVecRef theta);
+  /// As above with heteroscedastic noise: row i has noise variance σn² · rowNoiseScale(i)
+  /// (K = k_θ(X, X) + σn² diag(s)); s_i = 1/w_i makes row i count as w_i observations.
+  /// Predictions at new inputs keep the plain σn². Entries must be finite and > 0.
+  static Result<ExactGp> withParams(ConstMatRef x, ConstVecRef y, const ExactGpConfig& config,
+                                    ConstVecRef theta, ConstVecRef rowNoiseScale);
+  /// Training inputs and targets (original units), and the per-row noise scale (empty = all 1).
+  const Mat& trainingInputs() const { return x_; }
+  Vec trainingTargets() const { return yStd_.array() * yScale_ + yMean_; }
+  const Vec& rowNoiseScale() const { return rowNoiseScale_; }
 
   /// Predictive mean and variance of y (including noise) in original units.
   void predict(ConstMatRef x, Vec& mean, Vec& variance) const;
@@ -70,6 +79,7 @@ class ExactGp {
   double logNoise_ = 0.0;
   Mat x_;
   Vec yStd_;  // standardised targets
+  Vec rowNoiseScale_;  // empty = homoscedastic
   double yMean_ = 0.0;
   double yScale_ = 1.0;
   Mat lower_;

@@ -43,11 +43,16 @@ class MoodAnalyzer final : public library::SongAnalyzer {
 Result<std::unique_ptr<library::SongAnalyzer>> loadMoodAnalyzer(const std::string& modelPath) {
   auto model = MoodModel::load(modelPath);
   if (!model) return model.error();
+  auto version = moodAnalyzerVersion(modelPath, *model);
+  if (!version) return version.error();
+  std::unique_ptr<library::SongAnalyzer> a = std::make_unique<MoodAnalyzer>(std::move(*model), std::move(*version));
+  return a;
+}
+
+Result<std::string> moodAnalyzerVersion(const std::string& modelPath, const MoodModel& model) {
   auto hash = fileVersionHash(modelPath);
   if (!hash) return hash.error();
-  std::string version = "mood-" + *hash + "-" + model->config().frontEnd.fingerprint();
-  std::unique_ptr<library::SongAnalyzer> a = std::make_unique<MoodAnalyzer>(std::move(*model), std::move(version));
-  return a;
+  return "mood-" + *hash + "-" + model.config().frontEnd.fingerprint();
 }
 
 }  // namespace mp::mood

@@ -14,4 +14,8 @@ namespace mp::mood {
 /// analyser that is safe to call from several threads at once.
 Result<std::unique_ptr<library::SongAnalyzer>> loadMoodAnalyzer(const std::string& modelPath);
 
+class MoodModel;
+/// The analyser version (SongRecord::modelVersion) of the model file at `modelPath` holding `model`.
+Result<std::string> moodAnalyzerVersion(const std::string& modelPath, const MoodModel& model);
+
 }  // namespace mp::mood

@@ -3,6 +3,7 @@
 #include "core/io/archive.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -156,6 +157,8 @@ Result<MoodModel> MoodModel::train(const std::vector<const SongSegments*>& songs
   e.inputStd = Standardizer::fit(raw);
   const Mat x = e.inputStd.transform(raw);
   if (stopRequested(stop)) return fail("stopped");
+  m.baseInputs_ = x;
+  m.baseTargets_ = targets;
 
   if (config.regressor == RegressorKind::DeepGp) {
     gp::DeepGpConfig dc = config.dgp;
@@ -250,6 +253,10 @@ void MoodModel::write(io::ArchiveWriter& w) const {
   }
   w.putVector("instd/mean", enc_.inputStd.mean);
   w.putVector("instd/scale", enc_.inputStd.scale);
+  if (baseInputs_.rows() > 0) {
+    w.putMatrix("base/inputs", baseInputs_);
+    w.putMatrix("base/targets", baseTargets_);
+  }
   if (dgp_) {
     dgp_->save(w, "dgp/");
   } else {
@@ -380,7 +387,65 @@ Result<MoodModel> MoodModel::read(const io::ArchiveReader& r) {
       m.exact_.push_back(std::move(*g));
     }
   }
+  if (r.has("base/inputs")) {
+    auto bx = r.getMatrix("base/inputs");
+    auto by = r.getMatrix("base/targets");
+    if (!bx || !by) return bad("base training set");
+    if (bx->cols() != rawDim || by->cols() != 2 || by->rows() != bx->rows() || !bx->allFinite() ||
+        !by->allFinite()) {
+      return bad("base training set shapes");
+    }
+    m.baseInputs_ = std::move(*bx);
+    m.baseTargets_ = std::move(*by);
+  } else if (c.regressor == RegressorKind::ExactGp && m.exact_[0].rowNoiseScale().size() == 0 &&
+             m.exact_[0].trainingInputs().rows() == m.exact_[1].trainingInputs().rows()) {
+    // Files written before "base/…" existed: an exact GP holds its own training set.
+    m.baseInputs_ = m.exact_[0].trainingInputs();
+    m.baseTargets_.resize(m.baseInputs_.rows(), 2);
+    m.baseTargets_.col(0) = m.exact_[0].trainingTargets();
+    m.baseTargets_.col(1) = m.exact_[1].trainingTargets();
+  }
   return m;
+}
+
+MoodModel MoodModel::withDeepGp(gp::DeepGp gp) const {
+  MoodModel m = *this;
+  m.exact_.clear();
+  m.dgp_ = std::move(gp);
+  m.config_.regressor = RegressorKind::DeepGp;
+  return m;
+}
+
+MoodModel MoodModel::withExactGps(std::vector<gp::ExactGp> gps) const {
+  assert(gps.size() == 2);
+  MoodModel m = *this;
+  m.dgp_.reset();
+  m.exact_ = std::move(gps);
+  m.config_.regressor = RegressorKind::ExactGp;
+  return m;
+}
+
+std::string MoodModel::encoderFingerprint() const {
+  io::ArchiveWriter w("moodplane-encoder");
+  w.putString("frontend", config_.frontEnd.fingerprint());
+  w.putInt("segment_norm", static_cast<int>(enc_.segmentNorm));
+  w.putInt("input", static_cast<int>(enc_.input));
+  w.putInt("fisher", static_cast<int>(config_.fisher.encoding) * 8 + (config_.fisher.intraNormalize ? 4 : 0) +
+                         (config_.fisher.improved ? 2 : 0) + (config_.fisher.compact ? 1 : 0));
+  w.putVector("segstd/mean", enc_.segmentStd.mean);
+  w.putVector("segstd/scale", enc_.segmentStd.scale);
+  if (enc_.encoder) {
+    w.putVector("ubm/weights", enc_.encoder->gmm().weights);
+    w.putMatrix("ubm/means", enc_.encoder->gmm().means);
+    w.putMatrix("ubm/variances", enc_.encoder->gmm().variances);
+  }
+  if (enc_.pca) w.putMatrix("pca/components", enc_.pca->components);
+  w.putVector("instd/mean", enc_.inputStd.mean);
+  w.putVector("instd/scale", enc_.inputStd.scale);
+  const std::string b = w.bytes();
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(io::fnv1a64(b.data(), b.size())));
+  return std::string(buf);
 }
 
 Result<MoodModel> MoodModel::load(const std::string& path) {

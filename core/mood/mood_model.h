@@ -101,6 +101,23 @@ class MoodModel {
   /// Stats of the fit for reports (noise variances, ELBO, UBM components).
   int ubmComponents() const { return enc_.encoder ? enc_.encoder->gmm().components() : 0; }
 
+  // ---- retraining on the listener's ratings (core/mood/retrainer.h) ----
+  /// The base training set: the model inputs (rows = songs, standardised as encode() returns
+  /// them) and (valence, arousal) targets the regressor was first fitted on. A retrained model
+  /// carries its parent's base set unchanged (ratings are never folded into it). Empty for
+  /// deep-GP model files written before the base set was stored.
+  const Mat& baseInputs() const { return baseInputs_; }
+  const Mat& baseTargets() const { return baseTargets_; }
+  bool hasBaseData() const { return baseInputs_.rows() > 0; }
+  const gp::DeepGp* deepGp() const { return dgp_ ? &*dgp_ : nullptr; }
+  const std::vector<gp::ExactGp>& exactGps() const { return exact_; }
+  /// This model (config, encoder, base set, card) with another regressor of the same kind.
+  MoodModel withDeepGp(gp::DeepGp gp) const;
+  MoodModel withExactGps(std::vector<gp::ExactGp> gps) const;
+  /// Hex hash of everything before the regressor: models with equal fingerprints encode every
+  /// song identically, so stored encodings stay valid across them.
+  std::string encoderFingerprint() const;
+
   /// Serialises into one archive (kind "moodplane-model"), written atomically.
   Status save(const std::string& path) const;
   std::string bytes() const;
@@ -117,6 +134,8 @@ class MoodModel {
   std::optional<gp::DeepGp> dgp_;
   std::vector<gp::ExactGp> exact_;
   std::string card_ = "{}";
+  Mat baseInputs_;   ///< N×D base training inputs (see baseInputs())
+  Mat baseTargets_;  ///< N×2
 };
 
 /// Hex FNV-1a hash of a file (the modelVersion reported with every analysis).
