@@ -19,8 +19,11 @@ case "$seconds" in (*[!0-9]*|'') echo "$0: SECONDS must be a whole number" >&2; 
   echo "$0: $build is not a MOODPLANE_FUZZ build (cmake -DMOODPLANE_FUZZ=ON with clang)" >&2; exit 2; }
 
 targets=$(cd "$root/tests/fuzz" && ls fuzz_*.cpp | sed 's/\.cpp$//')
-# shellcheck disable=SC2086
-cmake --build "$build" --target $targets >/dev/null
+# MOODPLANE_FUZZ_SKIP_BUILD=1: use the targets as they are (e.g. while the tree builds other targets).
+if [ "${MOODPLANE_FUZZ_SKIP_BUILD:-0}" != 1 ]; then
+  # shellcheck disable=SC2086
+  cmake --build "$build" --target $targets >/dev/null
+fi
 
 work="$build/fuzz"
 mkdir -p "$work/findings" "$work/logs"
