@@ -140,6 +140,7 @@ ChildRun runCliMeasured(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (auto& a : store) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::fflush(stdout);  // or the child's freopen() would print our buffered lines again
   const auto t0 = std::chrono::steady_clock::now();
   const pid_t pid = ::fork();
   if (pid == 0) {
