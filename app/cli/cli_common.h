@@ -1,10 +1,14 @@
 #pragma once
 // Shared plumbing for moodplane-cli commands: JSON output, absolute paths, default locations.
 
+#include "core/common/result.h"
+#include "core/library/library_store.h"
 #include "core/mood/model_store.h"
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 
 namespace mp::cli {
@@ -25,6 +29,24 @@ std::string defaultDatabasePath();
 /// installed copy relative to this executable (../share/moodplane), else the source tree.
 std::string defaultModelPath();
 
+/// The ways out of a damaged library database (--restore-backup / --new-library).
+struct LibraryRecovery {
+  bool restoreBackup = false;
+  bool newLibrary = false;
+};
+
+/// Adds --restore-backup and --new-library (mutually exclusive) to a command using the library.
+void addLibraryRecoveryFlags(CLI::App* command, LibraryRecovery& recovery);
+
+/// Opens the library database for `command`. When the file is damaged: without a recovery flag,
+/// an error naming the file, what is wrong and both ways out (nothing is changed); with one, the
+/// damaged file is moved aside (never deleted), the backup restored or a new library started,
+/// and the result opened. Other failures are returned as LibraryStore::open reports them.
+Result<std::unique_ptr<library::LibraryStore>> openLibrary(const std::string& dbPath, const std::string& command,
+                                                           const LibraryRecovery& recovery);
+
+/// Refreshes <db>.bak after a successful session; a failure is a warning on stderr, not an error.
+void refreshLibraryBackup(const std::string& dbPath, const std::string& command);
 /// The listener's model store: ModelStore::defaultFolder() with the shipped default model.
 mood::ModelStore userModelStore();
 

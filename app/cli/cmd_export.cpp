@@ -24,6 +24,7 @@ struct ExportOptions {
   std::size_t k = 0;
   double minProbability = 0.5;
   bool json = false;
+  LibraryRecovery recovery;
 };
 
 int runExport(const ExportOptions& opts) {
@@ -43,7 +44,7 @@ int runExport(const ExportOptions& opts) {
     std::cerr << "moodplane-cli export: no library database at " << dbPath << " (run `moodplane-cli index DIR` first)\n";
     return kExitFailed;
   }
-  auto store = library::LibraryStore::open(dbPath);
+  auto store = openLibrary(dbPath, "export", opts.recovery);
   if (!store) {
     std::cerr << "moodplane-cli export: " << store.error().message << '\n';
     return kExitFailed;
@@ -93,6 +94,7 @@ void addExportCommand(CLI::App& root, CommandRunner& runner) {
                   "Only songs at least this likely to lie in the region (default 0.5)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--json", opts->json, "Print one JSON document to stdout");
+  addLibraryRecoveryFlags(cmd, opts->recovery);
   cmd->callback([opts, &runner] { runner.run = [opts] { return runExport(*opts); }; });
 }
 

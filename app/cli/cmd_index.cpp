@@ -3,6 +3,8 @@
 // path+size+mtime, moved files keep their analysis and rating, deleted files are dropped.
 // The mood model is --model, else the default model; when no model file exists at all the scan
 // records tags, duration and codec only (songs stay "pending") and says so on stderr.
+// After a complete scan the database is backed up to <db>.bak; a damaged database is reported
+// with its ways out (--restore-backup / --new-library, see cli_common.h).
 
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
@@ -30,6 +32,7 @@ struct IndexOptions {
   int jobs = 0;
   bool tagsOnly = false;
   bool json = false;
+  LibraryRecovery recovery;
 };
 
 int runIndex(const IndexOptions& opts) {
@@ -55,7 +58,7 @@ int runIndex(const IndexOptions& opts) {
     }
   }
   const std::string dbPath = absolutePath(opts.db.empty() ? defaultDatabasePath() : opts.db);
-  auto store = library::LibraryStore::open(dbPath);
+  auto store = openLibrary(dbPath, "index", opts.recovery);
   if (!store) {
     std::cerr << "moodplane-cli index: " << store.error().message << '\n';
     return kExitFailed;
@@ -76,9 +79,16 @@ int runIndex(const IndexOptions& opts) {
   };
   auto report = library::scanLibrary(**store, roots, *analyzer, scan, nullptr, progress);
   if (!report) {
-    std::cerr << "moodplane-cli index: " << report.error().message << '\n';
+    const std::string& msg = report.error().message;
+    std::cerr << "moodplane-cli index: " << msg << '\n';
+    if (msg.find("disk is full") != std::string::npos || msg.find("disk I/O error") != std::string::npos) {
+      std::cerr << "moodplane-cli index: cannot write the library database " << dbPath
+                << ": is the disk full? Everything saved before this batch is kept; run the scan again "
+                   "once there is space.\n";
+    }
     return kExitFailed;
   }
+  if (!report->cancelled) refreshLibraryBackup(dbPath, "index");
   nlohmann::json failed = nlohmann::json::array();
   for (const auto& [path, reason] : report->failed) failed.push_back({{"path", path}, {"reason", reason}});
   if (opts.json) {
@@ -114,6 +124,7 @@ void addIndexCommand(CLI::App& root, CommandRunner& runner) {
   cmd->add_option("--model", opts->model, "Mood model file (default: your current retrained model, else the shipped one)");
   cmd->add_flag("--tags-only", opts->tagsOnly, "Record tags, duration and codec only (no mood model)");
   cmd->add_flag("--json", opts->json, "Print one JSON document to stdout");
+  addLibraryRecoveryFlags(cmd, opts->recovery);
   cmd->callback([opts, &runner] { runner.run = [opts] { return runIndex(*opts); }; });
 }
 

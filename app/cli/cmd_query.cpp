@@ -22,6 +22,7 @@ struct QueryOptions {
   std::size_t k = 20;
   double minProbability = 1e-3;
   bool json = false;
+  LibraryRecovery recovery;
 };
 
 int runQuery(const QueryOptions& opts) {
@@ -36,7 +37,7 @@ int runQuery(const QueryOptions& opts) {
     std::cerr << "moodplane-cli query: no library database at " << dbPath << " (run `moodplane-cli index DIR` first)\n";
     return kExitFailed;
   }
-  auto store = library::LibraryStore::open(dbPath);
+  auto store = openLibrary(dbPath, "query", opts.recovery);
   if (!store) {
     std::cerr << "moodplane-cli query: " << store.error().message << '\n';
     return kExitFailed;
@@ -88,6 +89,7 @@ void addQueryCommand(CLI::App& root, CommandRunner& runner) {
   cmd->add_option("--min-prob", opts->minProbability, "Leave out songs below this probability (default 0.001)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--json", opts->json, "Print one JSON document to stdout");
+  addLibraryRecoveryFlags(cmd, opts->recovery);
   cmd->callback([opts, &runner] { runner.run = [opts] { return runQuery(*opts); }; });
 }
 

@@ -1,6 +1,6 @@
 // `moodplane-cli rate PATH --valence V --arousal A [--db FILE] [--json]`: stores the listener's own
 // placement of a song (CLI.md). The rating is committed at once and survives moves, rescans
-// and re-analysis (it is keyed by the song's content hash and path).
+// and re-analysis (it is keyed by the song's content hash and path), then backed up to <db>.bak.
 
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
@@ -21,6 +21,7 @@ struct RateOptions {
   double valence = 0.5;
   double arousal = 0.5;
   bool json = false;
+  LibraryRecovery recovery;
 };
 
 int runRate(const RateOptions& opts) {
@@ -30,7 +31,7 @@ int runRate(const RateOptions& opts) {
     std::cerr << "moodplane-cli rate: no library database at " << dbPath << " (run `moodplane-cli index DIR` first)\n";
     return kExitFailed;
   }
-  auto store = library::LibraryStore::open(dbPath);
+  auto store = openLibrary(dbPath, "rate", opts.recovery);
   if (!store) {
     std::cerr << "moodplane-cli rate: " << store.error().message << '\n';
     return kExitFailed;
@@ -49,6 +50,7 @@ int runRate(const RateOptions& opts) {
     std::cerr << "moodplane-cli rate: " << s.error().message << '\n';
     return kExitFailed;
   }
+  refreshLibraryBackup(dbPath, "rate");
   if (opts.json) {
     printJson({{"path", path}, {"valence", opts.valence}, {"arousal", opts.arousal}});
   } else {
@@ -71,6 +73,7 @@ void addRateCommand(CLI::App& root, CommandRunner& runner) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--db", opts->db, "Library database (default: the GUI's library)");
   cmd->add_flag("--json", opts->json, "Print one JSON document to stdout");
+  addLibraryRecoveryFlags(cmd, opts->recovery);
   cmd->callback([opts, &runner] { runner.run = [opts] { return runRate(*opts); }; });
 }
 

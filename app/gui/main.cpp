@@ -5,10 +5,14 @@
 // Opens the library database, loads the mood model (a missing or corrupt model leaves the library
 // browsable), scans FOLDER when given (a song stands for the folder it lies in), and optionally
 // renders the window to a PNG and exits. Exports MPRIS on the session bus (not in headless runs).
+// A damaged database asks first (restore the backup / start a new library / quit); the database
+// is backed up to <db>.bak after every successful scan and at exit.
 
 #include "core/common/install_paths.h"
+#include "core/library/library_backup.h"
 #include "core/mood/model_store.h"
 #include "core/mood/mood_analyzer.h"
+#include "ui/database_recovery_dialog.h"
 #include "ui/main_window.h"
 #include "ui/mpris_service.h"
 #include "ui/player_bar_control.h"
@@ -154,6 +158,12 @@ int main(int argc, char** argv) {
   options.rescanOnStartup = folder.isEmpty() && !headlessRun;
   options.probeAudioDevices = screenshot.isEmpty();
 
+  if (!mp::ui::ensureLibraryUsable(options.databasePath, /*interactive=*/!headlessRun)) return 1;
+  auto refreshBackup = [dbPath = options.databasePath.toStdString()] {
+    if (mp::Status s = mp::library::backupLibrary(dbPath); !s)
+      std::fprintf(stderr, "moodplane: warning: %s\n", s.error().message.c_str());
+  };
+
   mp::ui::MainWindow window(options);
   // Media keys and desktop widgets (MPRIS); headless runs stay off the bus.
   mp::ui::PlayerBarControl playbackControl(window.player());
@@ -234,9 +244,14 @@ int main(int argc, char** argv) {
       if (scanDone) finish();
     });
   }
+  QObject::connect(&window, &mp::ui::MainWindow::scanFinished, &app, [refreshBackup](bool ok) {
+    if (ok) refreshBackup();
+  });
   if (!folder.isEmpty()) {
     if (options.analyzer) window.addFolder(folder);
     else std::fprintf(stderr, "moodplane: not scanning %s: no mood model\n", qPrintable(folder));
   }
-  return app.exec();
+  const int code = app.exec();
+  if (QFileInfo::exists(options.databasePath)) refreshBackup();
+  return code;
 }

@@ -140,7 +140,13 @@ Result<ExactGp> ExactGp::withParams(ConstMatRef x, ConstVecRef y, const ExactGpC
   gp.yMean_ = y.mean();
   const double sd = y.size() > 1 ? std::sqrt((y.array() - gp.yMean_).square().sum() / (y.size() - 1.0)) : 0.0;
   gp.yScale_ = sd > 1e-12 ? sd : 1.0;
+  gp.y_ = y;
   gp.yStd_ = (y.array() - gp.yMean_) / gp.yScale_;
+  // Targets near the double range overflow the scale (then save() would write NaN): refuse them.
+  if (!std::isfinite(gp.yMean_) || !std::isfinite(gp.yScale_) || !gp.yStd_.allFinite()) {
+    return fail("exact GP: training targets out of range");
+  }
+  if (!theta.allFinite()) return fail("exact GP: hyperparameters contain NaN or Inf");
   gp.kernel_ = makeKernel(config, theta.head(nk));
   gp.logNoise_ = theta[nk];
   if (auto s = gp.factorise(); !s) return s.error();
@@ -164,6 +170,7 @@ Result<ExactGp> ExactGp::withParams(ConstMatRef x, ConstVecRef y, const ExactGpC
   gp.yMean_ = y.mean();
   const double sd = y.size() > 1 ? std::sqrt((y.array() - gp.yMean_).square().sum() / (y.size() - 1.0)) : 0.0;
   gp.yScale_ = sd > 1e-12 ? sd : 1.0;
+  gp.y_ = y;
   gp.yStd_ = (y.array() - gp.yMean_) / gp.yScale_;
   gp.kernel_ = makeKernel(config, theta.head(kernelParamCount(config, x.cols())));
   gp.logNoise_ = theta[theta.size() - 1];
@@ -271,8 +278,7 @@ void ExactGp::save(io::ArchiveWriter& out, const std::string& prefix) const {
   out.putDouble(prefix + "min_noise", config_.minNoiseVariance);
   out.putVector(prefix + "theta", params());
   out.putMatrix(prefix + "x", x_);
-  Vec y = yStd_.array() * yScale_ + yMean_;
-  out.putVector(prefix + "y", y);
+  out.putVector(prefix + "y", y_);
   if (rowNoiseScale_.size() > 0) out.putVector(prefix + "row_noise_scale", rowNoiseScale_);
 }
 

@@ -51,7 +51,7 @@ class ExactGp {
                                     ConstVecRef theta, ConstVecRef rowNoiseScale);
   /// Training inputs and targets (original units), and the per-row noise scale (empty = all 1).
   const Mat& trainingInputs() const { return x_; }
-  Vec trainingTargets() const { return yStd_.array() * yScale_ + yMean_; }
+  const Vec& trainingTargets() const { return y_; }
   const Vec& rowNoiseScale() const { return rowNoiseScale_; }
 
   /// Predictive mean and variance of y (including noise) in original units.
@@ -78,6 +78,7 @@ class ExactGp {
   KernelVariant kernel_;
   double logNoise_ = 0.0;
   Mat x_;
+  Vec y_;     // the targets as given (saved exactly: save -> load -> save is byte-identical)
   Vec yStd_;  // standardised targets
   Vec rowNoiseScale_;  // empty = homoscedastic
   double yMean_ = 0.0;

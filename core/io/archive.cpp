@@ -164,7 +164,10 @@ Status ArchiveWriter::writeFile(const std::string& path) const {
   ::close(fd);
   if (!wrote || !synced) {
     ::unlink(tmp.c_str());
-    return fail("cannot write " + tmp.string() + ": " + std::strerror(err));
+    // Name the file the caller asked for; the old content of `path` is untouched.
+    const bool full = err == ENOSPC || err == EFBIG || err == EDQUOT;
+    return fail("cannot write " + path + ": " + std::strerror(err) +
+                (full ? " (is the disk full? the previous file, if any, is unchanged)" : ""));
   }
   if (std::rename(tmp.c_str(), target.c_str()) != 0) {
     const int e = errno;

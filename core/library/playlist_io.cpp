@@ -85,6 +85,8 @@ Result<std::string> xmlUnescape(const std::string& s) {
         cp = cp * (hex ? 16 : 10) + static_cast<unsigned long>(v);
         if (cp > 0x10FFFF) return fail("malformed XML character reference");
       }
+      // XML 1.0 allows no NUL and no UTF-16 surrogate code points.
+      if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return fail("malformed XML character reference");
       appendUtf8(out, cp);
     } else {
       return fail("unknown XML entity &" + ent + ";");
@@ -92,6 +94,12 @@ Result<std::string> xmlUnescape(const std::string& s) {
     i = semi;
   }
   return out;
+}
+
+/// A duration read from a playlist, or 0 (unknown) when it is not a plausible length in seconds
+/// (negative, NaN, infinite, or beyond 10^9 s, which no writer could round to an integer).
+double plausibleDuration(double seconds) {
+  return std::isfinite(seconds) && seconds > 0 && seconds < 1e9 ? seconds : 0.0;
 }
 
 /// Text content of the first <tag>...</tag> inside `block` (CDATA allowed); nullopt if absent.
@@ -183,7 +191,9 @@ Result<std::string> pathFromFileUri(const std::string& uri) {
       if (i + 2 >= rest.size() + 0 || hexValue(rest[i + 1]) < 0 || hexValue(rest[i + 2]) < 0) {
         return fail("malformed percent-encoding in " + uri);
       }
-      out += static_cast<char>(hexValue(rest[i + 1]) * 16 + hexValue(rest[i + 2]));
+      const int byte = hexValue(rest[i + 1]) * 16 + hexValue(rest[i + 2]);
+      if (byte == 0) return fail("a file path cannot contain %00: " + uri);
+      out += static_cast<char>(byte);
       i += 2;
     } else {
       out += rest[i];
@@ -196,7 +206,9 @@ std::string writeM3u(const std::vector<PlaylistTrack>& tracks) {
   std::ostringstream out;
   out << "#EXTM3U\n";
   for (const auto& t : tracks) {
-    const long secs = t.durationSeconds > 0 ? std::lround(t.durationSeconds) : -1;
+    // -1 = unknown; a duration that rounds to 0 s would read back as unknown, so write that.
+    const long rounded = t.durationSeconds > 0 ? std::lround(t.durationSeconds) : 0;
+    const long secs = rounded > 0 ? rounded : -1;
     std::string label;
     if (!t.artist.empty() && !t.title.empty()) {
       label = t.artist + " - " + t.title;
@@ -230,14 +242,14 @@ Result<std::vector<PlaylistTrack>> readM3u(const std::string& text, const std::s
         pending = PlaylistTrack{};
         havePending = true;
         try {
-          const double d = std::stod(line.substr(8, comma - 8));
-          pending.durationSeconds = d > 0 ? d : 0.0;
+          pending.durationSeconds = plausibleDuration(std::stod(line.substr(8, comma - 8)));
         } catch (const std::exception&) {
           return fail("malformed #EXTINF duration at line " + std::to_string(lineNo));
         }
         const std::string label = line.substr(comma + 1);
         const std::size_t dash = label.find(" - ");
-        if (dash == std::string::npos) {
+        // "Artist - Title" only when both sides are non-empty; else the whole label is the title.
+        if (dash == std::string::npos || dash == 0 || dash + 3 == label.size()) {
           pending.title = label;
         } else {
           pending.artist = label.substr(0, dash);
@@ -274,8 +286,8 @@ std::string writeXspf(const std::vector<PlaylistTrack>& tracks, const std::strin
     if (!t.title.empty()) out << "      <title>" << xmlEscape(t.title) << "</title>\n";
     if (!t.artist.empty()) out << "      <creator>" << xmlEscape(t.artist) << "</creator>\n";
     if (!t.album.empty()) out << "      <album>" << xmlEscape(t.album) << "</album>\n";
-    if (t.durationSeconds > 0) {
-      out << "      <duration>" << std::llround(t.durationSeconds * 1000.0) << "</duration>\n";
+    if (const long long ms = t.durationSeconds > 0 ? std::llround(t.durationSeconds * 1000.0) : 0; ms > 0) {
+      out << "      <duration>" << ms << "</duration>\n";
     }
     out << "    </track>\n";
   }
@@ -284,6 +296,7 @@ std::string writeXspf(const std::vector<PlaylistTrack>& tracks, const std::strin
 }
 
 Result<std::vector<PlaylistTrack>> readXspf(const std::string& text) {
+  if (text.find('\0') != std::string::npos) return fail("not a playlist (binary data)");
   const std::size_t root = text.find("<playlist");
   if (root == std::string::npos || text.find("</playlist>", root) == std::string::npos) {
     return fail("not an XSPF playlist (no <playlist> element)");
@@ -306,8 +319,10 @@ Result<std::vector<PlaylistTrack>> readXspf(const std::string& text) {
       auto p = pathFromFileUri(uri);
       if (!p) return p.error();
       t.path = *p;
+    } else if (!uri.empty() && uri[0] == '/') {
+      t.path = uri;  // a bare absolute path (not a URI, but common)
     } else {
-      t.path = uri;
+      continue;  // empty, remote (http:…) or relative: not a local file Moodplane can play
     }
     for (auto [tag, field] : {std::pair{"title", &t.title}, std::pair{"creator", &t.artist},
                               std::pair{"album", &t.album}}) {
@@ -319,7 +334,7 @@ Result<std::vector<PlaylistTrack>> readXspf(const std::string& text) {
     if (!dur) return dur.error();
     if (dur->has_value()) {
       try {
-        t.durationSeconds = std::stod(trim(**dur)) / 1000.0;
+        t.durationSeconds = plausibleDuration(std::stod(trim(**dur)) / 1000.0);
       } catch (const std::exception&) {
         return fail("malformed XSPF duration \"" + **dur + "\"");
       }

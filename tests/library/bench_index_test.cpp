@@ -1,4 +1,4 @@
-// Scale benchmark (not part of the regular suite: DISABLED_ unless asked for, see
+// Scale benchmarks (not part of the regular suite: DISABLED_ unless asked for, see
 // scripts/bench-index.sh). Generates N tiny WAV files (0.5 s, 8 kHz mono 16-bit, distinct audio),
 // indexes them with an analyser that reads and parses every file (RMS -> "arousal"), rescans the
 // unchanged library, and prints songs/s, rescan time, database size and peak memory.
@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -17,6 +19,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <vector>
 
 namespace mp::library {
@@ -122,6 +125,92 @@ TEST(BenchIndex, DISABLED_ScanAndRescanLargeLibrary) {
               static_cast<double>(dbBytes) / n);
   std::printf("bench-index: peak RSS %.1f MB (%.1f MB before scanning)\n", peakRssKb() / 1024.0, rssBefore / 1024.0);
   EXPECT_LT(third->seconds, 10.0) << "rescanning an unchanged library must take < 10 s";
+}
+
+struct ChildRun {
+  int exitCode = -1;
+  double seconds = 0.0;
+  long peakRssKb = 0;  ///< of the child process alone (wait4)
+};
+
+/// Runs moodplane-cli with `args` (output discarded) and measures its wall time and peak RSS.
+ChildRun runCliMeasured(const std::vector<std::string>& args) {
+  std::vector<std::string> store = {MOODPLANE_CLI_PATH};
+  store.insert(store.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(stdout);  // or the child's freopen() would print our buffered lines again
+  const auto t0 = std::chrono::steady_clock::now();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen("/dev/null", "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
+  ChildRun r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.peakRssKb = usage.ru_maxrss;
+  return r;
+}
+
+// The library grows in four steps to N files (default 10 000); after each step the real CLI
+// indexes it incrementally (`index --tags-only`, or with MOODPLANE_BENCH_MODEL=FILE the mood
+// model), then a fresh library of all N files is indexed in one go. Prints songs/s, the CLI's
+// peak RSS and the database size per step: memory must stay bounded as the library grows.
+TEST(BenchIndex, DISABLED_CliMemoryAsTheLibraryGrows) {
+  const char* nEnv = std::getenv("MOODPLANE_BENCH_FILES");
+  const char* jEnv = std::getenv("MOODPLANE_BENCH_JOBS");
+  const char* modelEnv = std::getenv("MOODPLANE_BENCH_MODEL");
+  const int n = nEnv != nullptr ? std::atoi(nEnv) : 10000;
+  const std::string jobs = jEnv != nullptr ? jEnv : "2";
+  test::TempDir dir;
+  const fs::path music = dir.path() / "music";
+  const std::string db = dir.file("library.sqlite");
+  std::vector<std::string> analysis = {"--tags-only"};
+  if (modelEnv != nullptr && *modelEnv != '\0') analysis = {"--model", modelEnv};
+  auto indexArgs = [&](const std::string& database) {
+    std::vector<std::string> a = {"index", music.string(), "--db", database, "--jobs", jobs};
+    a.insert(a.end(), analysis.begin(), analysis.end());
+    return a;
+  };
+  std::printf("bench-index-cli: files=%d jobs=%s analysis=%s\n", n, jobs.c_str(),
+              analysis.size() == 1 ? "tags-only" : modelEnv);
+  int written = 0;
+  long firstPeak = 0, lastPeak = 0;
+  for (int step = 1; step <= 4; ++step) {
+    const int target = n * step / 4;
+    for (; written < target; ++written) {
+      const fs::path sub = music / ("artist" + std::to_string(written / 200)) / ("album" + std::to_string((written / 20) % 10));
+      if (written % 20 == 0) fs::create_directories(sub);
+      writeWav(sub / ("track " + std::to_string(written) + ".wav"), written);
+    }
+    const ChildRun r = runCliMeasured(indexArgs(db));
+    ASSERT_EQ(r.exitCode, 0);
+    std::error_code ec;
+    const double dbMb = static_cast<double>(fs::file_size(db, ec)) / 1e6;
+    std::printf("bench-index-cli: library %5d songs: +%d indexed in %.2f s = %.0f songs/s, peak RSS %.1f MB, "
+                "database %.2f MB (%.0f bytes/song)\n",
+                target, n / 4, r.seconds, (n / 4) / r.seconds, r.peakRssKb / 1024.0, dbMb, dbMb * 1e6 / target);
+    if (step == 1) firstPeak = r.peakRssKb;
+    lastPeak = r.peakRssKb;
+  }
+  const std::string fresh = dir.file("fresh.sqlite");
+  const ChildRun all = runCliMeasured(indexArgs(fresh));
+  ASSERT_EQ(all.exitCode, 0);
+  const ChildRun again = runCliMeasured(indexArgs(fresh));
+  std::error_code ec;
+  std::printf("bench-index-cli: fresh library of %d songs in %.2f s = %.0f songs/s, peak RSS %.1f MB, database "
+              "%.2f MB; unchanged rescan %.2f s, peak RSS %.1f MB\n",
+              n, all.seconds, n / all.seconds, all.peakRssKb / 1024.0, fs::file_size(fresh, ec) / 1e6, again.seconds,
+              again.peakRssKb / 1024.0);
+  std::printf("bench-index-cli: peak RSS grows %.1f MB from %d to %d songs (%.0f bytes per added song)\n",
+              (lastPeak - firstPeak) / 1024.0, n / 4, n, (lastPeak - firstPeak) * 1024.0 / (n - n / 4));
 }
 
 }  // namespace
