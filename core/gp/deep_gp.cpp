@@ -209,8 +209,8 @@ Status DeepGp::train(ConstMatRef xAll, ConstMatRef ysAll, int iterations, const 
   std::vector<Eigen::Index> perm(static_cast<std::size_t>(n));
   std::iota(perm.begin(), perm.end(), 0);
   std::size_t cursor = perm.size();
-  Mat xb(b, x.cols()), yb(b, ys.cols());
-  Vec wb(b);
+  Mat xb(b == n ? 0 : b, x.cols()), yb(b == n ? 0 : b, ys.cols());
+  Vec wb(b == n ? 0 : b);
   detail::NoiseDraws eps(static_cast<std::size_t>(samples));
   for (auto& e : eps) {
     e.resize(L - 1);
@@ -222,13 +222,11 @@ Status DeepGp::train(ConstMatRef xAll, ConstMatRef ysAll, int iterations, const 
   int sinceBest = 0;
   double runningElbo = 0.0;
   int runningCount = 0;
+  detail::DgpWorkspace workspace;  // reused by every step: no large allocation after the first
+  const bool fullBatch = b == n;
   for (int it = 0; it < iterations; ++it) {
     if (stopRequested(callbacks.stop)) return fail("deep GP: training cancelled");
-    if (b == n) {
-      xb = x;
-      yb = ys;
-      if (haveWeights) wb = w;
-    } else {
+    if (!fullBatch) {
       for (Eigen::Index i = 0; i < b; ++i) {
         if (cursor >= perm.size()) {
           std::shuffle(perm.begin(), perm.end(), rng);
@@ -245,7 +243,10 @@ Status DeepGp::train(ConstMatRef xAll, ConstMatRef ysAll, int iterations, const 
         for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = n01(rng);
       }
     }
-    auto elbo = detail::dgpElbo(params_, xb, yb, haveWeights ? &wb : nullptr, dataScale, eps, &grad, pool.get());
+    auto elbo = fullBatch ? detail::dgpElbo(params_, x, ys, haveWeights ? &w : nullptr, dataScale, eps, &grad,
+                                            pool.get(), workspace)
+                          : detail::dgpElbo(params_, xb, yb, haveWeights ? &wb : nullptr, dataScale, eps, &grad,
+                                            pool.get(), workspace);
     if (!elbo) return fail(elbo.error().message + " at iteration " + std::to_string(steps_ + 1));
     if (!std::isfinite(*elbo) || !grad.allFinite()) {
       return fail("deep GP: the ELBO or its gradient became non-finite at iteration " + std::to_string(steps_ + 1));
