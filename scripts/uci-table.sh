@@ -6,7 +6,9 @@
 #     SPLITS (default 20), ITER (Adam steps, default 20000), BATCH (minibatch, default 10000 =
 #     full batch on these data), DATASETS, MODELS, OUT (default uci-results.jsonl),
 #     NICE (default 10), JOBS (runs in parallel, default 1), THREADS (threads per run, default 0
-#     = all cores; use 1 with JOBS=2), TABLE_ONLY=1 (only print the table from $OUT).
+#     = all cores; use 1 with JOBS=2), TABLE_ONLY=1 (only print the table from $OUT),
+#     REVERSE=1 (splits from the last down: a second instance on the same $OUT works towards the
+#     first; the table keeps the first line of a run done twice).
 # Order: the exact GP of every dataset except wine-quality-red first (cheap, all splits), then
 # split by split (split 0 of every dataset and model, then split 1, ...), so a run stopped early
 # leaves every row with about the same number of splits. Runs already in $OUT are skipped, so an
@@ -23,6 +25,8 @@ if [ "${1:-}" = --one ]; then
     dgp3) args=(--model dgp --layers 3 --iterations "$ITER" --batch "$BATCH"); it=$ITER ;;
     *) echo "unknown model $model" >&2; exit 1 ;;
   esac
+  # Another instance (REVERSE=1) may have done this run meanwhile.
+  grep -q "\"dataset\":\"$ds\",\"split\":$k,\"name\":\"$model\"," "$OUT" && exit 0
   line=$(nice -n "$NICE" "$CLI" regress --data "$DATA/$ds/data.csv" --train-idx "$DATA/$ds/splits/train_$k.txt" \
     --test-idx "$DATA/$ds/splits/test_$k.txt" --seed "$k" --threads "$THREADS" --json "${args[@]}" 2>/dev/null |
     tr -d '\n ')
@@ -51,7 +55,9 @@ if [ "${TABLE_ONLY:-0}" != 1 ]; then
       [ "$ds" = wine-quality-red ] && continue
       case " $MODELS " in *" exact-gp "*) for ((k = 0; k < SPLITS; k++)); do echo "$ds $k exact-gp"; done ;; esac
     done
-    for ((k = 0; k < SPLITS; k++)); do
+    for ((i = 0; i < SPLITS; i++)); do
+      k=$i
+      [ "${REVERSE:-0}" = 1 ] && k=$((SPLITS - 1 - i))
       for ds in $DATASETS; do
         for model in $MODELS; do
           [ "$model" = exact-gp ] && [ "$ds" != wine-quality-red ] && continue
@@ -68,6 +74,8 @@ import json, sys, math, collections
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     r = json.loads(line)
+    if any(q["split"] == r["split"] for q in rows[(r["dataset"], r["name"])]):
+        continue  # the same run done twice by two instances
     rows[(r["dataset"], r["name"])].append(r)
 def ms(v):
     m = sum(v) / len(v)

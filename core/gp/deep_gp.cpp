@@ -255,12 +255,21 @@ Status DeepGp::train(ConstMatRef xAll, ConstMatRef ysAll, int iterations, const 
     runningElbo += *elbo;
     ++runningCount;
     // Adam ascent on the ELBO.
-    grad.array() *= mask.array();
-    adamM = beta1 * adamM + (1.0 - beta1) * grad;
-    adamV = beta2 * adamV + (1.0 - beta2) * grad.cwiseAbs2();
     const double t = it + 1.0;
     const double lrT = config_.learningRate * std::sqrt(1.0 - std::pow(beta2, t)) / (1.0 - std::pow(beta1, t));
-    theta.array() += lrT * adamM.array() / (adamV.array().sqrt() + adamEps);
+    {  // one fused pass (m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ += lr_t m / (√v + ε))
+      double* th = theta.data();
+      double* am = adamM.data();
+      double* av = adamV.data();
+      const double* g = grad.data();
+      const double* mk = mask.data();
+      for (Eigen::Index i = 0; i < np; ++i) {
+        const double gi = g[i] * mk[i];
+        am[i] = beta1 * am[i] + (1.0 - beta1) * gi;
+        av[i] = beta2 * av[i] + (1.0 - beta2) * gi * gi;
+        th[i] += lrT * am[i] / (std::sqrt(av[i]) + adamEps);
+      }
+    }
     theta.tail(np - noiseOffset) = theta.tail(np - noiseOffset).cwiseMax(logNoiseFloor);
     detail::unpack(theta, params_);
     ++steps_;
