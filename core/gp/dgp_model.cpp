@@ -64,7 +64,7 @@ struct ChunkWork {
 // reduction gives bit-identical results whatever the number of threads.
 int chunkCount(Eigen::Index rows) {
   if (rows < 32) return 1;
-  return static_cast<int>(std::clamp<Eigen::Index>(rows / 64, 2, 8));
+  return static_cast<int>(std::clamp<Eigen::Index>(rows / 128, 2, 8));
 }
 
 void layerForward(const DgpLayer& layer, const LayerShared& sh, LayerFwd& fw) {
