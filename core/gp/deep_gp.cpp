@@ -45,7 +45,7 @@ namespace {
 std::unique_ptr<ThreadPool> makePool(int threads) {
   const unsigned n = threads > 0 ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());
   if (n <= 1) return nullptr;
-  return std::make_unique<ThreadPool>(n);
+  return std::make_unique<ThreadPool>(n - 1);  // parallelFor's caller is the n-th thread
 }
 
 // Din×Dout fixed mean-function weights: PCA projection (narrowing), identity, or padded identity.
