@@ -58,19 +58,22 @@ void parallelFor(ThreadPool* pool, std::size_t n, const std::function<void(std::
     for (std::size_t i = 0; i < n; ++i) body(i);
     return;
   }
-  // Work-stealing by atomic counter; one task per worker, not per index.
+  // Work-stealing by atomic counter; one task per worker, not per index. The caller takes
+  // indices too, so a worker that is slow to be scheduled (busy machine) delays nothing: the
+  // caller then runs the remaining indices itself and only waits for indices already started.
   std::atomic<std::size_t> next{0};
   std::mutex done_mutex;
   std::condition_variable done_cv;
-  std::size_t running = std::min(pool->size(), n);
-  std::size_t remaining = running;
-  for (std::size_t w = 0; w < running; ++w) {
+  const std::size_t helpers = std::min(pool->size(), n - 1);
+  std::size_t remaining = helpers;
+  for (std::size_t w = 0; w < helpers; ++w) {
     pool->submit([&] {
       for (std::size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) body(i);
       std::lock_guard lock(done_mutex);
       if (--remaining == 0) done_cv.notify_all();
     });
   }
+  for (std::size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) body(i);
   std::unique_lock lock(done_mutex);
   done_cv.wait(lock, [&] { return remaining == 0; });
 }

@@ -40,6 +40,7 @@ class ThreadPool {
 };
 
 /// Run body(i) for i in [0, n): on the pool when given, serially otherwise. Blocks until done.
+/// The calling thread runs indices too (so a pool of k workers gives up to k + 1 threads).
 void parallelFor(ThreadPool* pool, std::size_t n, const std::function<void(std::size_t)>& body);
 
 }  // namespace mp

@@ -45,7 +45,7 @@ namespace {
 std::unique_ptr<ThreadPool> makePool(int threads) {
   const unsigned n = threads > 0 ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());
   if (n <= 1) return nullptr;
-  return std::make_unique<ThreadPool>(n);
+  return std::make_unique<ThreadPool>(n - 1);  // parallelFor's caller is the n-th thread
 }
 
 // Din×Dout fixed mean-function weights: PCA projection (narrowing), identity, or padded identity.
@@ -192,14 +192,31 @@ Status DeepGp::train(ConstMatRef xAll, ConstMatRef ysAll, int iterations, const 
   Vec theta, grad;
   detail::pack(params_, theta);
   const Eigen::Index np = theta.size();
-  Vec mask = Vec::Ones(np);
+  // Trained entries of theta as contiguous (offset, length) runs: frozen Z and the inert strict
+  // upper triangles of every S (45 % of the entries for M = 100) are left out of Adam.
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> active;
   {
     Eigen::Index o = 0;
+    auto add = [&](Eigen::Index len) {
+      if (len > 0) active.emplace_back(o, len);
+      o += len;
+    };
     for (const auto& layer : params_.layers) {
-      if (!layer.trainZ) mask.segment(o, layer.z.size()).setZero();
-      o += layer.z.size() + layer.kernel.numParams() + layer.qMu.size();
-      for (const auto& s : layer.qSqrt) o += s.size();
+      if (layer.trainZ) {
+        add(layer.z.size());
+      } else {
+        o += layer.z.size();
+      }
+      add(layer.kernel.numParams() + layer.qMu.size());
+      for (const auto& sq : layer.qSqrt) {
+        const Eigen::Index m = sq.rows();
+        for (Eigen::Index j = 0; j < m; ++j) {
+          o += j;       // strictly upper part of column j (column-major)
+          add(m - j);   // lower part, diagonal included
+        }
+      }
     }
+    add(params_.logNoise.size());
   }
   const Eigen::Index noiseOffset = np - params_.logNoise.size();
   const double logNoiseFloor = std::log(config_.minLikelihoodVariance);
@@ -209,8 +226,8 @@ Status DeepGp::train(ConstMatRef xAll, ConstMatRef ysAll, int iterations, const 
   std::vector<Eigen::Index> perm(static_cast<std::size_t>(n));
   std::iota(perm.begin(), perm.end(), 0);
   std::size_t cursor = perm.size();
-  Mat xb(b, x.cols()), yb(b, ys.cols());
-  Vec wb(b);
+  Mat xb(b == n ? 0 : b, x.cols()), yb(b == n ? 0 : b, ys.cols());
+  Vec wb(b == n ? 0 : b);
   detail::NoiseDraws eps(static_cast<std::size_t>(samples));
   for (auto& e : eps) {
     e.resize(L - 1);
@@ -222,13 +239,11 @@ Status DeepGp::train(ConstMatRef xAll, ConstMatRef ysAll, int iterations, const 
   int sinceBest = 0;
   double runningElbo = 0.0;
   int runningCount = 0;
+  detail::DgpWorkspace workspace;  // reused by every step: no large allocation after the first
+  const bool fullBatch = b == n;
   for (int it = 0; it < iterations; ++it) {
     if (stopRequested(callbacks.stop)) return fail("deep GP: training cancelled");
-    if (b == n) {
-      xb = x;
-      yb = ys;
-      if (haveWeights) wb = w;
-    } else {
+    if (!fullBatch) {
       for (Eigen::Index i = 0; i < b; ++i) {
         if (cursor >= perm.size()) {
           std::shuffle(perm.begin(), perm.end(), rng);
@@ -245,7 +260,10 @@ Status DeepGp::train(ConstMatRef xAll, ConstMatRef ysAll, int iterations, const 
         for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = n01(rng);
       }
     }
-    auto elbo = detail::dgpElbo(params_, xb, yb, haveWeights ? &wb : nullptr, dataScale, eps, &grad, pool.get());
+    auto elbo = fullBatch ? detail::dgpElbo(params_, x, ys, haveWeights ? &w : nullptr, dataScale, eps, &grad,
+                                            pool.get(), workspace)
+                          : detail::dgpElbo(params_, xb, yb, haveWeights ? &wb : nullptr, dataScale, eps, &grad,
+                                            pool.get(), workspace);
     if (!elbo) return fail(elbo.error().message + " at iteration " + std::to_string(steps_ + 1));
     if (!std::isfinite(*elbo) || !grad.allFinite()) {
       return fail("deep GP: the ELBO or its gradient became non-finite at iteration " + std::to_string(steps_ + 1));
@@ -254,12 +272,17 @@ Status DeepGp::train(ConstMatRef xAll, ConstMatRef ysAll, int iterations, const 
     runningElbo += *elbo;
     ++runningCount;
     // Adam ascent on the ELBO.
-    grad.array() *= mask.array();
-    adamM = beta1 * adamM + (1.0 - beta1) * grad;
-    adamV = beta2 * adamV + (1.0 - beta2) * grad.cwiseAbs2();
     const double t = it + 1.0;
     const double lrT = config_.learningRate * std::sqrt(1.0 - std::pow(beta2, t)) / (1.0 - std::pow(beta1, t));
-    theta.array() += lrT * adamM.array() / (adamV.array().sqrt() + adamEps);
+    // m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ += lr_t m / (√v + ε), over the trained runs
+    for (const auto& [o, len] : active) {
+      auto g = grad.segment(o, len).array();
+      auto am = adamM.segment(o, len).array();
+      auto av = adamV.segment(o, len).array();
+      am = beta1 * am + (1.0 - beta1) * g;
+      av = beta2 * av + (1.0 - beta2) * g.square();
+      theta.segment(o, len).array() += lrT * am / (av.sqrt() + adamEps);
+    }
     theta.tail(np - noiseOffset) = theta.tail(np - noiseOffset).cwiseMax(logNoiseFloor);
     detail::unpack(theta, params_);
     ++steps_;

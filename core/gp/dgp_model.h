@@ -26,6 +26,7 @@
 #include "core/common/thread_pool.h"
 #include "core/gp/kernels.h"
 
+#include <memory>
 #include <vector>
 
 namespace mp::gp::detail {
@@ -60,11 +61,27 @@ void unpack(ConstVecRef theta, DgpParams& p);
 /// ℓ = 0..L−2 (the last layer is integrated analytically).
 using NoiseDraws = std::vector<std::vector<Mat>>;
 
+/// Scratch memory of dgpElbo kept across calls by a training loop: once shapes are known, an
+/// evaluation reuses every large buffer (Kzz factors, per-chunk forward states and gradients).
+struct DgpWorkspace {
+  DgpWorkspace();
+  ~DgpWorkspace();
+  DgpWorkspace(DgpWorkspace&&) noexcept;
+  DgpWorkspace& operator=(DgpWorkspace&&) noexcept;
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
 /// Row-weighted, N/|B|-scaled ELBO estimate for the batch (xb: B×D0, yb: B×P standardised,
 /// weights: B or null = 1). When grad is non-null it receives ∂ELBO/∂theta (pack layout).
 /// Fails when a Kzz cannot be factorised even with jitter 1e-4.
 Result<double> dgpElbo(const DgpParams& p, ConstMatRef xb, ConstMatRef yb, const Vec* weights,
                        double dataScale, const NoiseDraws& eps, Vec* grad, ThreadPool* pool);
+/// The same, reusing `workspace`. The batch is cut into chunks by its size alone (never by the
+/// pool), reduced in a fixed order: results are bit-identical for any number of threads.
+Result<double> dgpElbo(const DgpParams& p, ConstMatRef xb, ConstMatRef yb, const Vec* weights,
+                       double dataScale, const NoiseDraws& eps, Vec* grad, ThreadPool* pool,
+                       DgpWorkspace& workspace);
 
 /// Predictive moments of the last layer per sample: means[s], vars[s] are N×P (latent f,
 /// without likelihood noise), by propagating one sample per point through the inner layers.

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 namespace mp::gp::detail {
@@ -46,9 +47,9 @@ DgpParams randomParams(int layers, int d0, int width, int p, int m, std::mt19937
   return params;
 }
 
-void checkElboGradient(int layers, int samples) {
+void checkElboGradient(int layers, int samples, int b = 40) {
   std::mt19937_64 rng(100 + layers);
-  const int d0 = 3, width = 2, p = 2, m = 5, b = 40;
+  const int d0 = 3, width = 2, p = 2, m = 5;
   DgpParams params = randomParams(layers, d0, width, p, m, rng);
   const Mat x = randn(b, d0, rng);
   const Mat y = randn(b, p, rng);
@@ -96,6 +97,42 @@ void checkElboGradient(int layers, int samples) {
 TEST(DgpElboGradient, OneLayerSvgp) { checkElboGradient(1, 1); }
 TEST(DgpElboGradient, TwoLayers) { checkElboGradient(2, 1); }
 TEST(DgpElboGradient, ThreeLayersTwoSamples) { checkElboGradient(3, 2); }
+// 520 rows are cut into 4 chunks: the chunked reduction is checked against finite differences too.
+TEST(DgpElboGradient, ThreeLayersManyChunks) { checkElboGradient(3, 1, 520); }
+
+// The ELBO and its gradient are bit-identical whatever the pool (none, 2, 3 or 5 threads), and a
+// workspace reused across evaluations with other parameters and batch sizes changes nothing.
+TEST(DgpElbo, BitIdenticalForAnyThreadCountAndWorkspaceReuse) {
+  std::mt19937_64 rng(7);
+  const int d0 = 4, width = 3, p = 2, m = 12, b = 1100;  // 8 chunks
+  const DgpParams params = randomParams(3, d0, width, p, m, rng);
+  const DgpParams other = randomParams(3, d0, width, p, m, rng);
+  const Mat x = randn(b, d0, rng);
+  const Mat y = randn(b, p, rng);
+  NoiseDraws eps(2);
+  for (auto& e : eps) {
+    for (int l = 0; l < 2; ++l) e.push_back(randn(b, width, rng));
+  }
+  Vec reference;
+  const double elbo = *dgpElbo(params, x, y, nullptr, 2.0, eps, &reference, nullptr);
+  ASSERT_TRUE(std::isfinite(elbo));
+  for (int threads : {2, 3, 5}) {
+    ThreadPool pool(static_cast<std::size_t>(threads));
+    DgpWorkspace workspace;
+    Vec grad;
+    // Dirty the workspace first: other parameters and a smaller batch (other chunk count).
+    NoiseDraws epsSmall(1);
+    for (int l = 0; l < 2; ++l) epsSmall[0].push_back(randn(100, width, rng));
+    ASSERT_TRUE(dgpElbo(other, x.topRows(100), y.topRows(100), nullptr, 1.0, epsSmall, &grad, &pool, workspace).ok());
+    for (int repeat = 0; repeat < 2; ++repeat) {
+      auto v = dgpElbo(params, x, y, nullptr, 2.0, eps, &grad, &pool, workspace);
+      ASSERT_TRUE(v.ok()) << v.error().message;
+      EXPECT_EQ(*v, elbo) << threads << " threads";
+      ASSERT_EQ(grad.size(), reference.size());
+      EXPECT_EQ((grad - reference).cwiseAbs().maxCoeff(), 0.0) << threads << " threads";
+    }
+  }
+}
 
 TEST(DgpKl, ZeroAtPriorAndPositiveElsewhere) {
   std::mt19937_64 rng(1);
