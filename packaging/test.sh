@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set-up, build and every test: the normal build (GCC), then the core suites again in a clang
-# build under ASan + UBSan (-O1, see CMakeLists.txt).
+# Set-up, build and every test: the normal build (GCC) with its tests and the .deb install test,
+# then one clang tree under ASan + UBSan (-O1, see CMakeLists.txt) that runs the core suites again
+# and every libFuzzer target for a bounded time (MOODPLANE_FUZZ_SECONDS each, default 30).
 # ccache is used when present (packaging/deps.txt installs it): a rerun on the same machine
 # recompiles only what changed; a cold run compiles everything.
 set -euo pipefail
@@ -27,12 +28,14 @@ else
 fi
 
 if [ "${MOODPLANE_SKIP_ASAN:-0}" != "1" ]; then
-  stamp "build (clang, ASan + UBSan)"
+  stamp "build (clang, ASan + UBSan, libFuzzer targets)"
   CC=clang CXX=clang++ BUILD_DIR="$root/build-asan" bash "$root/packaging/build.sh" "${launcher[@]}" \
-    -DMOODPLANE_SANITIZE=ON -DMOODPLANE_BUILD_GUI=OFF
+    -DMOODPLANE_FUZZ=ON -DMOODPLANE_BUILD_GUI=OFF
   stamp "tests under ASan + UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     MOODPLANE_SANITIZER_BUILD=1 \
     ctest --test-dir "$root/build-asan" --output-on-failure -j"$jobs" --timeout 1800
+  stamp "fuzzing"
+  MOODPLANE_FUZZ_SKIP_BUILD=1 bash "$root/packaging/fuzz.sh" "$root/build-asan" "${MOODPLANE_FUZZ_SECONDS:-30}"
 fi
 stamp "done"

@@ -1,14 +1,32 @@
 #include "core/common/thread_pool.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace mp {
 
-ThreadPool::ThreadPool(std::size_t threads) {
+ThreadPool::ThreadPool(std::size_t threads, int niceIncrement) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  niceIncrement = std::clamp(niceIncrement, 0, 19);
   workers_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { run(); });
+  for (std::size_t i = 0; i < threads; ++i) {
+    workers_.emplace_back([this, niceIncrement] {
+      if (niceIncrement > 0) {
+        // On Linux a nice value belongs to a thread (its tid), not to the whole process. Failure
+        // (e.g. a sandbox forbidding it) only leaves the worker at normal priority.
+        const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+        errno = 0;
+        const int current = ::getpriority(PRIO_PROCESS, tid);
+        if (errno == 0) (void)::setpriority(PRIO_PROCESS, tid, std::min(19, current + niceIncrement));
+      }
+      run();
+    });
+  }
 }
 
 ThreadPool::~ThreadPool() {

@@ -14,8 +14,10 @@ namespace mp {
 
 class ThreadPool {
  public:
-  /// `threads` = 0 means std::thread::hardware_concurrency().
-  explicit ThreadPool(std::size_t threads = 0);
+  /// `threads` = 0 means std::thread::hardware_concurrency(). `niceIncrement` > 0 lowers the
+  /// workers' scheduling priority by that much (Linux per-thread nice, 1..19), so background
+  /// work such as a library scan yields the cores to the GUI thread whenever it has work.
+  explicit ThreadPool(std::size_t threads = 0, int niceIncrement = 0);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;

@@ -71,6 +71,7 @@ bool ScanControl::waitWhilePaused() const {
 
 Status ScanOptions::validate() const {
   if (jobs < 0 || jobs > 1024) return fail("scan jobs must be in [0, 1024]");
+  if (workerNice < 0 || workerNice > 19) return fail("scan worker nice increment must be in [0, 19]");
   if (batchSize < 1 || batchSize > 100000) return fail("scan batch size must be in [1, 100000]");
   if (extensions.empty()) return fail("the scan needs at least one file extension");
   for (const auto& e : extensions) {
@@ -315,7 +316,7 @@ Result<ScanReport> scanLibrary(LibraryStore& store, const std::vector<std::strin
 
   std::size_t outstanding = 0;
   {
-    ThreadPool pool(options.jobs == 0 ? 0 : static_cast<std::size_t>(options.jobs));
+    ThreadPool pool(options.jobs == 0 ? 0 : static_cast<std::size_t>(options.jobs), options.workerNice);
     auto aborted = [&] { return stopRequested(stop) || internalStop.requested(); };
     auto submitHash = [&](std::size_t idx) {
       ++outstanding;

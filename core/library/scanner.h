@@ -20,6 +20,7 @@ namespace mp::library {
 
 struct ScanOptions {
   int jobs = 0;                 ///< analysis workers; 0 = hardware threads
+  int workerNice = 10;          ///< workers' nice increment (0..19): the scan yields to the GUI
   std::size_t batchSize = 32;   ///< results per write transaction
   std::vector<std::string> extensions = {".wav", ".aif", ".aiff", ".flac", ".ogg", ".oga", ".opus",
                                          ".mp3", ".m4a", ".aac", ".mp4", ".alac"};
@@ -28,7 +29,7 @@ struct ScanOptions {
   /// edit); empty = keep the stored tags. The CLI and GUI pass audio::readTags.
   std::function<Result<audio::Tags>(const std::string&)> tagReader;
 
-  Status validate() const;  ///< jobs in [0, 1024], batchSize in [1, 100000], ".ext" extensions
+  Status validate() const;  ///< jobs in [0, 1024], workerNice in [0, 19], batchSize in [1, 100000], ".ext" extensions
 };
 
 struct ScanProgress {

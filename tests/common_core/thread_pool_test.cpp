@@ -3,9 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <numeric>
 #include <vector>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace mp {
 namespace {
@@ -15,6 +21,27 @@ TEST(ThreadPool, ParallelForVisitsEveryIndexOnce) {
   std::vector<std::atomic<int>> hits(1000);
   parallelFor(&pool, hits.size(), [&](std::size_t i) { hits[i].fetch_add(1); });
   for (auto& h : hits) EXPECT_EQ(h.load(), 1);
+}
+
+int threadNice() {
+  errno = 0;
+  return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+}
+
+TEST(ThreadPool, NiceIncrementLowersOnlyTheWorkersPriority) {
+  const int callerBefore = threadNice();
+  ThreadPool pool(2, 7);
+  std::atomic<int> workerNice{-100};
+  pool.submit([&] { workerNice = threadNice(); });
+  pool.wait();
+  EXPECT_EQ(workerNice.load(), std::min(19, callerBefore + 7));
+  EXPECT_EQ(threadNice(), callerBefore);  // the calling (GUI) thread keeps its priority
+
+  ThreadPool normal(1);
+  std::atomic<int> normalNice{-100};
+  normal.submit([&] { normalNice = threadNice(); });
+  normal.wait();
+  EXPECT_EQ(normalNice.load(), callerBefore);
 }
 
 TEST(ThreadPool, NullPoolRunsSeriallyInOrder) {
