@@ -21,20 +21,23 @@ struct RatingsOptions {
   std::string db;
   std::string csv;
   bool json = false;
+  LibraryRecovery recovery;
 };
 
-Result<std::unique_ptr<library::LibraryStore>> openExisting(const std::string& db, std::string& dbPath) {
-  dbPath = absolutePath(db.empty() ? defaultDatabasePath() : db);
+/// The existing library (never creates one), with the damaged-database ways out of openLibrary.
+Result<std::unique_ptr<library::LibraryStore>> openExisting(const RatingsOptions& o, const std::string& command,
+                                                            std::string& dbPath) {
+  dbPath = absolutePath(o.db.empty() ? defaultDatabasePath() : o.db);
   std::error_code ec;
   if (!std::filesystem::exists(dbPath, ec)) {
     return fail("no library database at " + dbPath + " (run `moodplane-cli index DIR` first)");
   }
-  return library::LibraryStore::open(dbPath);
+  return openLibrary(dbPath, command, o.recovery);
 }
 
 int runExport(const RatingsOptions& o) {
   std::string dbPath;
-  auto db = openExisting(o.db, dbPath);
+  auto db = openExisting(o, "ratings export", dbPath);
   if (!db) {
     std::cerr << "moodplane-cli ratings export: " << db.error().message << '\n';
     return kExitFailed;
@@ -55,7 +58,7 @@ int runExport(const RatingsOptions& o) {
 
 int runImport(const RatingsOptions& o) {
   std::string dbPath;
-  auto db = openExisting(o.db, dbPath);
+  auto db = openExisting(o, "ratings import", dbPath);
   if (!db) {
     std::cerr << "moodplane-cli ratings import: " << db.error().message << '\n';
     return kExitFailed;
@@ -66,6 +69,7 @@ int runImport(const RatingsOptions& o) {
     std::cerr << "moodplane-cli ratings import: " << r.error().message << '\n';
     return kExitFailed;
   }
+  if (r->imported > 0) refreshLibraryBackup(dbPath, "ratings import");
   nlohmann::json problems = nlohmann::json::array();
   for (const auto& p : r->problems) {
     problems.push_back({{"line", p.line}, {"message", p.message}});
@@ -97,12 +101,14 @@ void addRatingsCommand(CLI::App& root, CommandRunner& runner) {
   e->add_option("--out", exp->csv, "CSV file to write")->required();
   e->add_option("--db", exp->db, "Library database (default: the GUI's library)");
   e->add_flag("--json", exp->json, "Print one JSON document to stdout");
+  addLibraryRecoveryFlags(e, exp->recovery);
   e->callback([exp, &runner] { runner.run = [exp] { return runExport(*exp); }; });
   auto imp = std::make_shared<RatingsOptions>();
   CLI::App* i = cmd->add_subcommand("import", "Rate library songs from a CSV file (matched by path, else artist+title)");
   i->add_option("csv", imp->csv, "CSV file to read")->required();
   i->add_option("--db", imp->db, "Library database (default: the GUI's library)");
   i->add_flag("--json", imp->json, "Print one JSON document to stdout");
+  addLibraryRecoveryFlags(i, imp->recovery);
   i->callback([imp, &runner] { runner.run = [imp] { return runImport(*imp); }; });
 }
 

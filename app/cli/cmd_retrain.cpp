@@ -24,6 +24,7 @@ struct RetrainOptions {
   bool noCv = false;
   int jobs = 2;
   bool json = false;
+  LibraryRecovery recovery;
 };
 
 int runRetrain(const RetrainOptions& o) {
@@ -39,7 +40,7 @@ int runRetrain(const RetrainOptions& o) {
     std::cerr << "moodplane-cli retrain: no library database at " << dbPath << " (run `moodplane-cli index DIR` first)\n";
     return kExitFailed;
   }
-  auto db = library::LibraryStore::open(dbPath);
+  auto db = openLibrary(dbPath, "retrain", o.recovery);
   if (!db) {
     std::cerr << "moodplane-cli retrain: " << db.error().message << '\n';
     return kExitFailed;
@@ -52,6 +53,7 @@ int runRetrain(const RetrainOptions& o) {
     std::cerr << "moodplane-cli retrain: " << r.error().message << '\n';
     return kExitFailed;
   }
+  refreshLibraryBackup(dbPath, "retrain");
   if (!r->warning.empty()) std::cerr << "moodplane-cli retrain: warning: " << r->warning << '\n';
   nlohmann::json skipped = nlohmann::json::array();
   for (const auto& [path, reason] : r->skipped) {
@@ -172,6 +174,7 @@ void addRetrainCommand(CLI::App& root, CommandRunner& runner) {
   cmd->add_flag("--no-cv", opts->noCv, "Skip the cross-validated check on your ratings");
   cmd->add_option("--jobs", opts->jobs, "Threads for the cross-validation fits")->check(CLI::Range(1, 256));
   cmd->add_flag("--json", opts->json, "Print one JSON document to stdout");
+  addLibraryRecoveryFlags(cmd, opts->recovery);
   cmd->callback([opts, &runner] { runner.run = [opts] { return runRetrain(*opts); }; });
 }
 

@@ -438,6 +438,62 @@ TEST_F(FaultTest, DamagedDatabaseWithoutBackupOffersOnlyANewLibrary) {
   EXPECT_TRUE(corruptCopies(dir.path()).empty());
 }
 
+TEST_F(FaultTest, RatingsAndRetrainOfferTheSameWaysOutOfADamagedDatabase) {
+  for (int i = 0; i < 60; ++i) writeWav(music / ("song" + std::to_string(i) + ".wav"), static_cast<std::uint32_t>(i));
+  ASSERT_EQ(runCli(dir, indexArgs()).code, 0);
+  const std::string rated = (music / "song7.wav").string();
+  ASSERT_EQ(runCli(dir, {"rate", rated, "--valence", "0.2", "--arousal", "0.9", "--db", db}).code, 0);
+  const std::string csv = dir.file("ratings.csv");
+  {
+    std::ofstream out(csv);
+    out << "path,title,artist,valence,arousal\n" << rated << ",,,0.6,0.4\n";
+  }
+  damage(db);
+  const std::string damagedBytes = slurp(db);
+  ASSERT_EQ(checkLibraryDatabase(db).health, DatabaseHealth::Damaged);
+
+  const std::string exported = dir.file("exported.csv");
+  const std::vector<std::string> exportArgs = {"ratings", "export", "--out", exported, "--db", db};
+  for (const auto& args : {exportArgs, std::vector<std::string>{"ratings", "import", csv, "--db", db},
+                           std::vector<std::string>{"retrain", "--db", db, "--no-cv"}}) {
+    const Finished f = runCli(dir, args);
+    EXPECT_EQ(f.code, 1) << args[0] << " " << args[1];
+    EXPECT_NE(f.err.find(db), std::string::npos) << f.err;
+    EXPECT_NE(f.err.find("damaged"), std::string::npos) << f.err;
+    EXPECT_NE(f.err.find("--restore-backup"), std::string::npos) << f.err;
+    EXPECT_NE(f.err.find("--new-library"), std::string::npos) << f.err;
+    EXPECT_EQ(slurp(db), damagedBytes) << "nothing may change without the user's choice";
+  }
+  EXPECT_TRUE(corruptCopies(dir.path()).empty());
+  EXPECT_FALSE(fs::exists(exported));
+
+  // `ratings export --restore-backup`: the backup (refreshed by `rate`) comes back with the rating.
+  std::vector<std::string> restore = exportArgs;
+  restore.push_back("--restore-backup");
+  Finished f = runCli(dir, restore);
+  ASSERT_EQ(f.code, 0) << f.err;
+  EXPECT_NE(f.err.find("restored"), std::string::npos) << f.err;
+  ASSERT_EQ(corruptCopies(dir.path()).size(), 1u);
+  EXPECT_EQ(slurp(corruptCopies(dir.path())[0]), damagedBytes);
+  const std::string lines = slurp(exported);
+  EXPECT_NE(lines.find(rated), std::string::npos) << lines;
+  EXPECT_NE(lines.find("0.2"), std::string::npos) << lines;
+
+  // `ratings import --new-library`: an empty library, so the CSV's song is not found (exit 1,
+  // the line reported), and the second damaged file is kept aside too.
+  damage(db);
+  f = runCli(dir, {"ratings", "import", csv, "--db", db, "--new-library"});
+  EXPECT_EQ(f.code, 1) << f.err;
+  EXPECT_NE(f.err.find("started a new library"), std::string::npos) << f.err;
+  EXPECT_EQ(corruptCopies(dir.path()).size(), 2u);
+  auto store = LibraryStore::open(db);
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_TRUE(store->get()->songs()->empty());
+
+  // retrain takes the flags too (they exclude each other: a usage error).
+  EXPECT_EQ(runCli(dir, {"retrain", "--db", db, "--restore-backup", "--new-library"}).code, 2);
+}
+
 TEST_F(FaultTest, ForeignDatabaseIsNotTreatedAsDamaged) {
   {
     auto conn = SqliteDb::open(db, true);

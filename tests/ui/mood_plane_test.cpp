@@ -3,6 +3,7 @@
 #include "ui/covariance_ellipse.h"
 #include "ui/mood_plane_widget.h"
 
+#include <QCursor>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -29,6 +30,13 @@ struct PlaneFixture : ::testing::Test {
     plane.resize(640, 600);
     plane.show();
     QCoreApplication::processEvents();
+    // The cursor is process-wide state that outlives each test's widget, and QTest::mouseMove
+    // (no button held) moves it with QCursor::setPos, which sends no event at all when the cursor
+    // is already there. Start every test with it outside the plane, so a hover test's move to a
+    // song is a real move, even when a previous test (or repetition) left it on that pixel.
+    QCursor::setPos(plane.mapToGlobal(QPoint(plane.width() + 50, plane.height() + 50)));
+    QCoreApplication::processEvents();
+    ASSERT_FALSE(plane.rect().contains(plane.mapFromGlobal(QCursor::pos())));
   }
   test::QtAppGuard app;
   MoodPlaneWidget plane;
