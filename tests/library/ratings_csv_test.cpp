@@ -73,7 +73,7 @@ TEST(RatingsCsv, BadLinesAreReportedWithTheirLineNumbers) {
   // Whole-file errors: no header, wrong header, binary.
   EXPECT_FALSE(parseRatingsCsv("").ok());
   EXPECT_FALSE(parseRatingsCsv("a,b,c\n1,2,3\n").ok());
-  EXPECT_FALSE(parseRatingsCsv(std::string("path,valence,arousal\0\x01", 24)).ok());
+  EXPECT_FALSE(parseRatingsCsv(std::string("path,valence,arousal\0\x01", 22)).ok());
 }
 
 TEST(RatingsCsv, FormatParseRoundTripIsExactOnRandomRows) {
