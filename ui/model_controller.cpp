@@ -70,6 +70,31 @@ Result<mood::RepredictReport> repredictWithCurrent(library::LibraryStore& db, co
   return mood::repredictLibrary(db, *model, *version, compatible);
 }
 
+/// After the store's current model changed (rollback, reset): re-places every song with it and
+/// loads it for later scans. On success r.ok is set and r.message holds only the re-placing
+/// failure, if any (the caller puts its own sentence in front).
+void switchToCurrent(const QString& dbPath, const mood::ModelStore& models, ModelJobResult& r,
+                     const QString& loadFailure) {
+  auto db = library::LibraryStore::open(dbPath.toStdString());
+  if (!db) {
+    r.message = ModelController::tr("Cannot open the library database: %1").arg(qstr(db.error().message));
+    return;
+  }
+  auto repredicted = repredictWithCurrent(**db, models);
+  db->reset();
+  auto analyzer = loadCurrent(models, r.modelDescription);
+  if (!analyzer) {
+    r.message = loadFailure.arg(qstr(analyzer.error().message));
+    return;
+  }
+  r.analyzer = *analyzer;
+  r.ok = true;
+  r.message.clear();
+  if (!repredicted) {
+    r.message = ModelController::tr("; re-placing the songs failed: %1").arg(qstr(repredicted.error().message));
+  }
+}
+
 }  // namespace
 
 ModelController::ModelController(QString databasePath, QString modelFolder, QString defaultModelPath,
@@ -154,22 +179,8 @@ bool ModelController::rollback() {
       r.message = tr("Cannot roll back: %1").arg(qstr(number.error().message));
       return;
     }
-    auto db = library::LibraryStore::open(dbPath_.toStdString());
-    if (!db) {
-      r.message = tr("Cannot open the library database: %1").arg(qstr(db.error().message));
-      return;
-    }
-    auto repredicted = repredictWithCurrent(**db, models);
-    db->reset();
-    auto analyzer = loadCurrent(models, r.modelDescription);
-    if (!analyzer) {
-      r.message = tr("The previous model cannot be loaded: %1").arg(qstr(analyzer.error().message));
-      return;
-    }
-    r.analyzer = *analyzer;
-    r.ok = true;
-    r.message = tr("Rolled back to the %1").arg(r.modelDescription);
-    if (!repredicted) r.message += tr("; re-placing the songs failed: %1").arg(qstr(repredicted.error().message));
+    switchToCurrent(dbPath_, models, r, tr("The previous model cannot be loaded: %1"));
+    if (r.ok) r.message.prepend(tr("Rolled back to the %1").arg(r.modelDescription));
   });
 }
 
@@ -179,22 +190,8 @@ bool ModelController::resetToDefault() {
       r.message = tr("Cannot reset to the default model: %1").arg(qstr(st.error().message));
       return;
     }
-    auto db = library::LibraryStore::open(dbPath_.toStdString());
-    if (!db) {
-      r.message = tr("Cannot open the library database: %1").arg(qstr(db.error().message));
-      return;
-    }
-    auto repredicted = repredictWithCurrent(**db, models);
-    db->reset();
-    auto analyzer = loadCurrent(models, r.modelDescription);
-    if (!analyzer) {
-      r.message = tr("The default model cannot be loaded: %1").arg(qstr(analyzer.error().message));
-      return;
-    }
-    r.analyzer = *analyzer;
-    r.ok = true;
-    r.message = tr("Back to the default model (your models and ratings are kept)");
-    if (!repredicted) r.message += tr("; re-placing the songs failed: %1").arg(qstr(repredicted.error().message));
+    switchToCurrent(dbPath_, models, r, tr("The default model cannot be loaded: %1"));
+    if (r.ok) r.message.prepend(tr("Back to the default model (your models and ratings are kept)"));
   });
 }
 

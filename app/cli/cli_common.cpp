@@ -23,15 +23,7 @@ std::string absolutePath(const std::string& path) {
 }
 
 std::string defaultDataDir() {
-  fs::path base;
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
-    base = xdg;
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-    base = fs::path(home) / ".local" / "share";
-  } else {
-    base = fs::temp_directory_path();
-  }
-  fs::path dir = base / "moodplane";
+  const fs::path dir = userDataDir();
   std::error_code ec;
   fs::create_directories(dir, ec);
   return dir.string();

@@ -29,4 +29,16 @@ fs::path shippedDefaultModelPath(const fs::path& executableDir, const fs::path& 
   return installed.empty() ? source : installed;
 }
 
+fs::path userDataDir() {
+  fs::path base;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
+    base = xdg;
+  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    base = fs::path(home) / ".local" / "share";
+  } else {
+    base = fs::temp_directory_path();
+  }
+  return base / "moodplane";
+}
+
 }  // namespace mp

@@ -5,6 +5,10 @@
 
 namespace mp {
 
+/// Moodplane's per-user data folder (library database, the listener's models):
+/// $XDG_DATA_HOME/moodplane, else ~/.local/share/moodplane, else <temp>/moodplane. Not created.
+std::filesystem::path userDataDir();
+
 /// Folder of the running executable (from /proc/self/exe); empty if it cannot be read.
 std::filesystem::path currentExecutableDir();
 

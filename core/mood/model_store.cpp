@@ -1,5 +1,6 @@
 #include "core/mood/model_store.h"
 
+#include "core/common/install_paths.h"
 #include "core/io/archive.h"
 
 #include <fcntl.h>
@@ -97,17 +98,7 @@ std::string utcNow() {
 ModelStore::ModelStore(std::string folder, std::string defaultModelPath)
     : folder_(std::move(folder)), defaultModel_(std::move(defaultModelPath)) {}
 
-std::string ModelStore::defaultFolder() {
-  fs::path base;
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
-    base = xdg;
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-    base = fs::path(home) / ".local" / "share";
-  } else {
-    base = fs::temp_directory_path();
-  }
-  return (base / "moodplane" / "models").string();
-}
+std::string ModelStore::defaultFolder() { return (userDataDir() / "models").string(); }
 
 std::string ModelStore::pathOf(int number) const {
   if (number <= 0) return defaultModel_;
