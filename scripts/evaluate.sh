@@ -19,9 +19,12 @@ ev --models exact-gp --song-stats mean,std,change,rhythm --calibration-folds 5 -
    > "$out/exact-213.json"
 ev --models exact-gp --song-stats mean,std,change,change4,rhythm --calibration-folds 5 --folds 10 --gamma-folds 5 \
    > "$out/exact-best.json"
-# 3. Fisher-vector pipelines: UBM refitted per fold, full (non-compact) FV → PCA 20, SVGP/DGP-2/DGP-3
+# 3. Fisher-vector pipelines: UBM refitted per fold, full (non-compact) FV → PCA 20, SVGP/DGP-2/DGP-3,
+#    and the exact GP on the same encodings (isolates the encoding from the learner)
 ev --models svgp,dgp2,dgp3 --encodings global,lafv --compact false --pca 20 --iterations 1000 \
-   --batch-size 256 --ubm-iterations 100 --folds 5 --gamma-folds 5 > "$out/fisher.json"
+   --batch-size 256 --ubm-iterations 100 --folds 10 --gamma-folds 5 > "$out/fisher.json"
+ev --models exact-gp --encodings global,lafv --compact false --pca 20 --ubm-iterations 100 \
+   --folds 10 --gamma-folds 5 > "$out/fisher-exact-gp.json"
 # 4. SVGP vs DGP-2 on the rich LLD statistics
 ev --models svgp,dgp2 --encodings lld-stats --song-stats mean,std,between,within,p10,p50,p90,change,rhythm --iterations 1000 --batch-size 256 \
    --folds 5 --gamma-folds 5 > "$out/dgp-lld.json"
@@ -33,3 +36,13 @@ for stats in mean,std,change,rhythm mean,std,change,change4,rhythm; do
   ev --models svgp,dgp2 --encodings lld-stats --song-stats "$stats" --iterations 1000 \
      --batch-size 256 --folds 10 --gamma-folds 0 > "$out/dgp-lld-10fold-${stats//,/_}.json"
 done
+# 7. Why DGP-2 does not beat the exact GP: longer training (M = 200, 3 000 steps) and early stopping
+ev --models svgp,dgp2 --encodings lld-stats --song-stats mean,std,change,change4,rhythm --inducing 200 \
+   --iterations 3000 --batch-size 256 --folds 10 --gamma-folds 0 > "$out/dgp-3000-steps.json"
+ev --models dgp2 --encodings lld-stats --song-stats mean,std,change,change4,rhythm --iterations 3000 \
+   --validation 0.1 --batch-size 256 --folds 10 --gamma-folds 0 > "$out/dgp2-early-stopping.json"
+# 8. Other learners on the same statistics (research only: needs python3-numpy/scipy/sklearn)
+if python3 -c 'import sklearn' 2>/dev/null; then
+  ev --song-stats all --dump-features "$out/song-stats-all.csv"
+  python3 "$here/scripts/research/other_learners.py" "$out/song-stats-all.csv" > "$out/other-learners.txt"
+fi

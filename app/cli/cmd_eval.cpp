@@ -4,11 +4,13 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "core/features/frame_analyzer.h"
 #include "core/mood/dataset.h"
 #include "core/mood/evaluation.h"
 #include "core/mood/model_options.h"
 
 #include <chrono>
+#include <fstream>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -18,9 +20,10 @@ namespace {
 
 struct EvalOptions {
   std::string audio, labels, labelFormat = "4q-va", models = "exact-gp,svgp,dgp2,dgp3", encodings = "global,lafv";
-  std::string cacheDir;
+  std::string cacheDir, dumpFeatures;
   int folds = 10, gammaFolds = 5, jobs = 2;
   bool json = false;
+  bool encodingsGiven = false;  ///< --encodings on the command line: the exact GP uses them too
   mood::ModelOptions model;
 };
 
@@ -32,6 +35,41 @@ std::vector<std::string> splitList(const std::string& s) {
     if (!item.empty()) out.push_back(item);
   }
   return out;
+}
+
+// One row per song: id, quadrant, valence, arousal, then the song statistics of `groups`, so
+// other learners can be tried on exactly the features the models see (no standardisation).
+int dumpFeatures(const std::string& path, const mood::LabelledFeatures& data, unsigned groups) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) {
+    std::cerr << "moodplane-cli eval: cannot write " << path << '\n';
+    return kExitFailed;
+  }
+  out << "id,quadrant,valence,arousal";
+  for (const auto& name : mood::songStatisticsNames(features::FrameAnalyzer::lldNames(), groups)) out << ',' << name;
+  out << '\n';
+  out.precision(9);
+  for (std::size_t i = 0; i < data.songs.size(); ++i) {
+    std::string id = data.ids[i];
+    if (id.find_first_of(",\"\r\n") != std::string::npos) {
+      std::string quoted = "\"";
+      for (char c : id) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+      id = quoted + '"';
+    }
+    const auto row = static_cast<Eigen::Index>(i);
+    out << id << ',' << data.quadrants[i] << ',' << data.targets(row, 0) << ',' << data.targets(row, 1);
+    const Vec v = mood::songStatistics(data.songs[i], groups);
+    for (Eigen::Index j = 0; j < v.size(); ++j) out << ',' << v(j);
+    out << '\n';
+  }
+  out.flush();
+  if (!out) {
+    std::cerr << "moodplane-cli eval: cannot write " << path << '\n';
+    return kExitFailed;
+  }
+  std::cerr << "eval: wrote the " << mood::songStatsName(groups) << " statistics of " << data.songs.size()
+            << " songs to " << path << '\n';
+  return kExitOk;
 }
 
 nlohmann::json ms(const mood::MeanStd& m) { return {{"mean", m.mean}, {"std", m.std}}; }
@@ -50,8 +88,10 @@ int runEval(const EvalOptions& o) {
   }
   std::vector<mood::EvalSpec> specs;
   for (const auto& m : splitList(o.models)) {
-    // exact-gp is the paper's LLD baseline: song-level LLD statistics, one exact GP per target.
-    const auto encs = m == "exact-gp" ? std::vector<std::string>{"lld-stats"} : splitList(o.encodings);
+    // exact-gp is the paper's LLD baseline: song-level LLD statistics, one exact GP per target;
+    // with an explicit --encodings it runs on those instead (e.g. the Fisher vectors after PCA).
+    const auto encs = m == "exact-gp" && !o.encodingsGiven ? std::vector<std::string>{"lld-stats"}
+                                                           : splitList(o.encodings);
     for (const auto& e : encs) {
       auto spec = mood::makeSpec(m, e, *base);
       if (!spec) {
@@ -74,6 +114,7 @@ int runEval(const EvalOptions& o) {
     return kExitFailed;
   }
   for (const auto& [what, why] : data->failed) log("skipped " + what + ": " + why);
+  if (!o.dumpFeatures.empty()) return dumpFeatures(o.dumpFeatures, *data, base->songStats);
   mood::EvalConfig ec;
   ec.folds = o.folds;
   ec.gammaFolds = o.gammaFolds;
@@ -163,12 +204,19 @@ void addEvalCommand(CLI::App& root, CommandRunner& runner) {
   cmd->add_option("--folds", opts->folds, "CV folds")->check(CLI::Range(2, 100));
   cmd->add_option("--gamma-folds", opts->gammaFolds, "CV folds for Goodman-Kruskal gamma (0 = skip)")->check(CLI::Range(0, 100));
   cmd->add_option("--models", opts->models, "comma list: exact-gp, svgp, dgp2, dgp3");
-  cmd->add_option("--encodings", opts->encodings, "comma list: global, lafv, lld-stats");
+  cmd->add_option("--encodings", opts->encodings,
+                  "comma list: global, lafv, lld-stats (exact-gp uses lld-stats unless this is given)");
   cmd->add_option("--cache-dir", opts->cacheDir, "feature cache folder");
   cmd->add_option("--jobs", opts->jobs, "worker threads")->check(CLI::Range(1, 256));
   cmd->add_flag("--json", opts->json, "print JSON");
+  cmd->add_option("--dump-features", opts->dumpFeatures,
+                  "write the --song-stats features and labels of every song as CSV to this file, then stop "
+                  "(no evaluation)");
   addModelOptions(*cmd, opts->model);
-  cmd->callback([&runner, opts] { runner.run = [opts] { return runEval(*opts); }; });
+  cmd->callback([&runner, opts, cmd] {
+    opts->encodingsGiven = cmd->count("--encodings") > 0;
+    runner.run = [opts] { return runEval(*opts); };
+  });
 }
 
 }  // namespace mp::cli

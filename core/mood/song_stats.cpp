@@ -60,6 +60,21 @@ Eigen::Index songStatisticsDim(Eigen::Index segmentDims, unsigned groups) {
   return d;
 }
 
+std::vector<std::string> songStatisticsNames(const std::vector<std::string>& lldNames, unsigned groups) {
+  std::vector<std::string> out;
+  for (const auto& g : kGroups) {
+    if ((groups & g.bit) == 0) continue;
+    if (g.bit == kStatRhythm) {
+      for (const char* r : {"segments_per_second", "log_duration_mean", "log_duration_std"}) {
+        out.push_back(std::string("rhythm:") + r);
+      }
+      continue;
+    }
+    for (const auto& lld : lldNames) out.push_back(std::string(g.name) + ':' + lld);
+  }
+  return out;
+}
+
 double weightedQuantile(ConstVecRef values, ConstVecRef weights, double q) {
   const Eigen::Index n = values.size();
   if (n == 0) return 0.0;

@@ -48,6 +48,11 @@ std::string songStatsName(unsigned groups);
 /// Dimension of songStatistics() for segment vectors of `segmentDims` (= 2L) columns.
 Eigen::Index songStatisticsDim(Eigen::Index segmentDims, unsigned groups);
 
+/// Column names of songStatistics() for LLDs named `lldNames` (L = lldNames.size()):
+/// "<group>:<lld>" (e.g. "change4:mfcc3"), and "rhythm:segments_per_second",
+/// "rhythm:log_duration_mean", "rhythm:log_duration_std".
+std::vector<std::string> songStatisticsNames(const std::vector<std::string>& lldNames, unsigned groups);
+
 /// The statistics of one song (see the header comment). An empty song gives zeros.
 Vec songStatistics(const SongSegments& song, unsigned groups);
 

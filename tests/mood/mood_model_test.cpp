@@ -1,11 +1,13 @@
 // The whole mood model on generated labelled audio: train → predict, file round-trip, corrupt
 // files, the feature cache, label formats and the CLI.
 
+#include "core/features/frame_analyzer.h"
 #include "core/mood/dataset.h"
 #include "core/mood/evaluation.h"
 #include "core/mood/labels.h"
 #include "core/mood/mood_analyzer.h"
 #include "core/mood/mood_model.h"
+#include "core/mood/song_stats.h"
 #include "tests/common/temp_dir.h"
 
 #include <gtest/gtest.h>
@@ -19,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 namespace mp::mood {
 namespace {
@@ -298,6 +301,93 @@ TEST_F(MoodModelTest, CliPredictReportsBadFilesAndExitsOne) {
   EXPECT_TRUE(fs::path(doc[1]["path"].get<std::string>()).is_absolute());
   // Usage errors exit 2.
   EXPECT_EQ(WEXITSTATUS(std::system((std::string(MOODPLANE_CLI_PATH) + " predict --bogus 2>/dev/null >/dev/null").c_str())), 2);
+}
+
+// `eval --dump-features` writes exactly the statistics the models see: every value read back
+// equals songStatistics() of the same cached features, and the labels come through unchanged.
+/// A 4q-va label file for the generated set (quadrant column = i mod 4 + 1, so it can be told
+/// apart from the label signs).
+std::string writeFourQLabels(const test::TempDir& dir, const GeneratedSet& set) {
+  const std::string labels = dir.file("labels.csv");
+  std::ofstream f(labels);
+  f << "song,quadrant,valence,arousal\n";
+  for (std::size_t i = 0; i < set.paths.size(); ++i) {
+    const auto r = static_cast<Eigen::Index>(i);
+    f << fs::path(set.paths[i]).stem().string() << ",Q" << (i % 4 + 1) << ',' << set.targets(r, 0) << ','
+      << set.targets(r, 1) << '\n';
+  }
+  return labels;
+}
+
+std::string runCapturingStdout(const std::string& cmd, int& exitCode) {
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  if (p == nullptr) return out;
+  std::array<char, 4096> buf{};
+  while (std::size_t got = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), got);
+  const int status = pclose(p);
+  exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+TEST_F(MoodModelTest, CliEvalDumpsTheSongStatisticsItTrainsOn) {
+  const std::string labels = writeFourQLabels(*dir_, set_);
+  const std::string out = dir_->file("dump.csv");
+  const std::string cmd = std::string(MOODPLANE_CLI_PATH) + " eval --audio " + fs::path(set_.paths[0]).parent_path().string() +
+                          " --labels " + labels + " --cache-dir " + dir_->file("cache") +
+                          " --song-stats mean,change,rhythm --dump-features " + out + " 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream in(out);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  const auto names = songStatisticsNames(features::FrameAnalyzer::lldNames(), kStatMean | kStatChange | kStatRhythm);
+  EXPECT_EQ(line.substr(0, 30), "id,quadrant,valence,arousal,me");
+  EXPECT_EQ(static_cast<std::size_t>(std::count(line.begin(), line.end(), ',')), 3 + names.size());
+  std::size_t rows = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+    ASSERT_EQ(cells.size(), 4 + names.size());
+    const auto it = std::find_if(set_.paths.begin(), set_.paths.end(),
+                                 [&](const std::string& p) { return fs::path(p).stem().string() == cells[0]; });
+    ASSERT_NE(it, set_.paths.end()) << cells[0];
+    const auto i = static_cast<std::size_t>(it - set_.paths.begin());
+    EXPECT_EQ(cells[1], std::to_string(i % 4 + 1));
+    EXPECT_NEAR(std::stod(cells[2]), set_.targets(static_cast<Eigen::Index>(i), 0), 1e-5);
+    const Vec v = songStatistics(songs_[i], kStatMean | kStatChange | kStatRhythm);
+    for (Eigen::Index j = 0; j < v.size(); ++j) {
+      EXPECT_NEAR(std::stod(cells[static_cast<std::size_t>(4 + j)]), v(j), 1e-7 * (1.0 + std::abs(v(j)))) << names[static_cast<std::size_t>(j)];
+    }
+    ++rows;
+  }
+  EXPECT_EQ(rows, set_.paths.size());
+  // An unwritable target is a clear failure, not a crash.
+  const std::string bad = std::string(MOODPLANE_CLI_PATH) + " eval --audio " + fs::path(set_.paths[0]).parent_path().string() +
+                          " --labels " + labels + " --cache-dir " + dir_->file("cache") +
+                          " --dump-features /nonexistent-dir/x.csv 2>/dev/null";
+  EXPECT_EQ(WEXITSTATUS(std::system(bad.c_str())), 1);
+}
+
+// The exact GP is the LLD-statistics baseline unless --encodings is given; then it runs on those.
+TEST_F(MoodModelTest, CliEvalRunsTheExactGpOnExplicitEncodings) {
+  const std::string labels = writeFourQLabels(*dir_, set_);
+  const std::string base = std::string(MOODPLANE_CLI_PATH) + " eval --json --audio " +
+                           fs::path(set_.paths[0]).parent_path().string() + " --labels " + labels + " --cache-dir " +
+                           dir_->file("cache") + " --models exact-gp --folds 2 --gamma-folds 0 --components 4 " +
+                           "--compact false --pca 4 --seed 1";
+  for (const auto& [extra, expected] : {std::pair<std::string, std::string>{"", "lld-stats"},
+                                        {" --encodings global", "global"}}) {
+    int code = -1;
+    const std::string out = runCapturingStdout(base + extra + " 2>/dev/null", code);
+    ASSERT_EQ(code, 0) << out;
+    const auto doc = nlohmann::json::parse(out, nullptr, false);
+    ASSERT_TRUE(doc.is_object()) << out;
+    ASSERT_EQ(doc["results"].size(), 1u);
+    EXPECT_EQ(doc["results"][0]["model"], "exact-gp");
+    EXPECT_EQ(doc["results"][0]["encoding"], expected);
+    EXPECT_TRUE(std::isfinite(doc["results"][0]["r2_arousal"]["mean"].get<double>()));
+  }
 }
 
 TEST(MoodLabels, ParsesShippedFormatsAndMapsAudio) {

@@ -93,6 +93,25 @@ TEST(SongStats, ParsingAndNames) {
   EXPECT_FALSE(parseSongStats(""));
 }
 
+// Names are looked up, not positions: every named column must hold the statistic its name says.
+TEST(SongStats, ColumnNamesLineUpWithTheValues) {
+  const SongSegments s = threeSegments();
+  const unsigned groups = kStatMean | kStatChange | kStatRhythm | kStatChangeLag4;
+  const Vec v = songStatistics(s, groups);
+  const auto names = songStatisticsNames({"a", "b"}, groups);
+  ASSERT_EQ(static_cast<Eigen::Index>(names.size()), v.size());
+  auto at = [&](const std::string& name) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    EXPECT_NE(it, names.end()) << name;
+    return v(it - names.begin());
+  };
+  EXPECT_NEAR(at("mean:a"), 0.25 * 1 + 0.25 * 3 + 0.5 * 5, 1e-12);
+  EXPECT_NEAR(at("mean:b"), 0.25 * 10 + 0.25 * 20 + 0.5 * 40, 1e-12);
+  EXPECT_NEAR(at("change:b"), (10.0 + 20.0) / 2.0, 1e-12);
+  EXPECT_NEAR(at("change4:a"), 0.0, 1e-12);  // three segments: no pair four apart
+  EXPECT_NEAR(at("rhythm:segments_per_second"), 3.0 / 5.0, 1e-12);
+}
+
 TEST(SongStats, WeightedQuantileOfEqualWeightsIsTheOrderStatistic) {
   Vec x(5);
   x << 4, 1, 5, 2, 3;
