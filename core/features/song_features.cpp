@@ -1,9 +1,11 @@
 #include "core/features/song_features.h"
 
 #include "core/features/frame_analyzer.h"
+#include "core/features/harmony.h"
 #include "core/features/segmenter.h"
 
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 namespace mp::features {
@@ -30,6 +32,7 @@ std::string FrontEndConfig::fingerprint() const {
   s << "frontend1:lld" << FrameAnalyzer::kLldCount << ':' << sampleRate << ',' << frameSize << ','
     << hopSize << ',' << minSegmentSeconds << ',' << maxSegmentSeconds << ',' << maxSongSeconds << ';'
     << onset.fingerprint();
+  if (harmony) s << ";harmony1:" << HarmonyAnalyzer::kDims;
   return s.str();
 }
 
@@ -56,17 +59,29 @@ Result<SongFeatures> summarizeFrames(const FrameAnalysis& frames, const FrontEnd
 Result<SongFeatures> analyzeSong(const std::string& path, const FrontEndConfig& config, const StopFlag* stop) {
   auto analyzer = FrameAnalyzer::create(config);
   if (!analyzer) return analyzer.error();
+  std::optional<HarmonyAnalyzer> harmony;
+  if (config.harmony) {
+    auto h = HarmonyAnalyzer::create(config.sampleRate);
+    if (!h) return h.error();
+    harmony.emplace(std::move(*h));
+  }
   audio::DecodeOptions options;
   options.targetRate = config.sampleRate;
   options.maxSeconds = config.maxSongSeconds;
   auto stats = audio::decodeMono(
-      path, options, [&](std::span<const float> block) { analyzer->addSamples(block); }, stop);
+      path, options,
+      [&](std::span<const float> block) {
+        analyzer->addSamples(block);
+        if (harmony) harmony->addSamples(block);
+      },
+      stop);
   if (!stats) return stats.error();
   if (stopRequested(stop)) return fail("analysis stopped");
   const FrameAnalysis frames = analyzer->finish();
   auto song = summarizeFrames(frames, config);
   if (!song) return song.error();
   song->info = stats->info;
+  if (harmony) song->harmony = harmony->finish();
   return song;
 }
 

@@ -23,6 +23,7 @@ struct FrontEndConfig {
   double maxSegmentSeconds = 2.0;  ///< longer segments are split
   double maxSongSeconds = 0.0;     ///< analyse at most this much audio; 0 = whole song
   OnsetConfig onset;               ///< SuperFlux settings (onset_detector.h)
+  bool harmony = false;            ///< also compute the song's harmony descriptors (harmony.h)
 
   Status validate() const;
   /// A string that changes whenever the extractor's output would change (for caches).
@@ -40,6 +41,8 @@ struct SongFeatures {
   Mat segmentVectors;
   /// Names of segmentVectors' columns: "mean:<lld>" then "std:<lld>".
   std::vector<std::string> segmentVectorNames;
+  /// HarmonyAnalyzer::kDims song-level descriptors when FrontEndConfig::harmony, else empty.
+  Vec harmony;
 };
 
 /// Runs the whole front end on one file, streaming (memory bounded by the number of frames

@@ -1,5 +1,6 @@
 #include "core/mood/feature_cache.h"
 
+#include "core/features/harmony.h"
 #include "core/io/archive.h"
 
 #include <algorithm>
@@ -27,6 +28,7 @@ SongSegments fromFeatures(const features::SongFeatures& f) {
   if (s.segmentSeconds.size() != s.segmentVectors.rows()) s.segmentSeconds = Vec::Ones(s.segmentVectors.rows());
   s.durationSeconds = f.durationSeconds;
   s.codec = f.info.codec;
+  s.harmony = f.harmony;
   return s;
 }
 
@@ -97,10 +99,12 @@ Result<SongSegments> FeatureCache::get(const std::string& path, const features::
           auto secs = rd->getVector("segment_seconds");
           auto dur = rd->getDouble("duration_s");
           auto codec = rd->getString("codec");
-          if (ver && *ver == kCacheVersion && fpr && *fpr == fp && seg && secs && dur && codec &&
-              secs->size() == seg->rows() && seg->allFinite()) {
+          Result<Vec> harmony = config.harmony ? rd->getVector("harmony") : Result<Vec>(Vec());
+          if (ver && *ver == kCacheVersion && fpr && *fpr == fp && seg && secs && dur && codec && harmony &&
+              secs->size() == seg->rows() && seg->allFinite() && harmony->allFinite() &&
+              harmony->size() == (config.harmony ? features::HarmonyAnalyzer::kDims : 0)) {
             ++hits_;
-            return SongSegments{std::move(*seg), std::move(*secs), *dur, *codec};
+            return SongSegments{std::move(*seg), std::move(*secs), *dur, *codec, std::move(*harmony)};
           }
         }
         // Corrupt or stale entry: fall through and rebuild it.
@@ -123,6 +127,7 @@ Result<SongSegments> FeatureCache::get(const std::string& path, const features::
     w.putVector("segment_seconds", s.segmentSeconds);
     w.putDouble("duration_s", s.durationSeconds);
     w.putString("codec", s.codec);
+    if (config.harmony) w.putVector("harmony", s.harmony);
     (void)w.writeFile(entry);  // a cache that cannot be written only costs time
   }
   return s;

@@ -24,6 +24,7 @@ struct SongSegments {
   Vec segmentSeconds;      ///< n_segments: segment durations (frame-count weights)
   double durationSeconds = 0.0;
   std::string codec;
+  Vec harmony;             ///< song-level harmony descriptors (empty unless the front end made them)
 };
 
 SongSegments fromFeatures(const features::SongFeatures& f);

@@ -36,6 +36,9 @@ Status MoodModelConfig::validate() const {
   if (auto s = fisher.validate(); !s) return s;
   if (pcaDims < 0 || pcaDims > 4096) return fail("pcaDims must be in 0..4096");
   if (songStats == 0 || (songStats & ~kStatAll) != 0) return fail("songStats: unknown statistic groups");
+  if (input == InputKind::LldStats && (songStats & kStatHarmony) != 0 && !frontEnd.harmony) {
+    return fail("songStats: the harmony statistics need the front end's harmony descriptors");
+  }
   if (calibrationFolds < 0 || calibrationFolds == 1 || calibrationFolds > 50) {
     return fail("calibrationFolds must be 0 (off) or 2..50");
   }
@@ -358,6 +361,7 @@ void MoodModel::write(io::ArchiveWriter& w) const {
   w.putDouble("frontend/min_segment_s", c.frontEnd.minSegmentSeconds);
   w.putDouble("frontend/max_segment_s", c.frontEnd.maxSegmentSeconds);
   w.putDouble("frontend/max_song_s", c.frontEnd.maxSongSeconds);
+  w.putInt("frontend/harmony", c.frontEnd.harmony ? 1 : 0);
   w.putInt("config/segment_norm", static_cast<int>(c.segmentNorm));
   w.putInt("config/input", static_cast<int>(c.input));
   w.putInt("config/regressor", static_cast<int>(c.regressor));
@@ -451,6 +455,12 @@ Result<MoodModel> MoodModel::read(const io::ArchiveReader& r) {
                   geti("config/pca_dims", c.pcaDims), geti("config/predict_samples", c.dgp.predictSamples),
                   geti("config/seed", seed)}) {
     if (!st) return bad(st.error().message);
+  }
+  if (r.has("frontend/harmony")) {  // added in session 3; absent = off
+    int harmony = 0;
+    if (auto st = geti("frontend/harmony", harmony); !st) return bad(st.error().message);
+    if (harmony != 0 && harmony != 1) return bad("frontend/harmony out of range");
+    c.frontEnd.harmony = harmony == 1;
   }
   if (auto s = c.frontEnd.validate(); !s) return bad(s.error().message);
   auto fp = r.getString("frontend/fingerprint");

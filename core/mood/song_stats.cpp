@@ -1,5 +1,7 @@
 #include "core/mood/song_stats.h"
 
+#include "core/features/harmony.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -16,7 +18,7 @@ constexpr GroupName kGroups[] = {{kStatMean, "mean"}, {kStatStd, "std"},     {kS
                                  {kStatWithin, "within"}, {kStatP10, "p10"}, {kStatP50, "p50"},
                                  {kStatP90, "p90"},   {kStatChange, "change"}, {kStatRhythm, "rhythm"},
                                  {kStatChangeStd, "schange"}, {kStatChangeLag4, "change4"},
-                                 {kStatChangeLag16, "change16"}};
+                                 {kStatChangeLag16, "change16"}, {kStatHarmony, "harmony"}};
 
 }  // namespace
 
@@ -32,7 +34,8 @@ Result<unsigned> parseSongStats(const std::string& list) {
                                  [&item](const GroupName& x) { return item == x.name; });
     if (g == std::end(kGroups)) {
       return fail("unknown song statistic '" + item +
-                  "' (expected mean, std, between, within, p10, p50, p90, change, rhythm, schange, change4, change16, baseline, all)");
+                  "' (expected mean, std, between, within, p10, p50, p90, change, rhythm, schange, change4, change16, harmony, "
+                  "baseline, all)");
     }
     bits |= g->bit;
   }
@@ -55,7 +58,7 @@ Eigen::Index songStatisticsDim(Eigen::Index segmentDims, unsigned groups) {
   Eigen::Index d = 0;
   for (const auto& g : kGroups) {
     if ((groups & g.bit) == 0) continue;
-    d += g.bit == kStatRhythm ? 3 : l;
+    d += g.bit == kStatRhythm ? 3 : (g.bit == kStatHarmony ? features::HarmonyAnalyzer::kDims : l);
   }
   return d;
 }
@@ -68,6 +71,10 @@ std::vector<std::string> songStatisticsNames(const std::vector<std::string>& lld
       for (const char* r : {"segments_per_second", "log_duration_mean", "log_duration_std"}) {
         out.push_back(std::string("rhythm:") + r);
       }
+      continue;
+    }
+    if (g.bit == kStatHarmony) {
+      for (const auto& h : features::HarmonyAnalyzer::names()) out.push_back("harmony:" + h);
       continue;
     }
     for (const auto& lld : lldNames) out.push_back(std::string(g.name) + ':' + lld);
@@ -147,6 +154,10 @@ Vec songStatistics(const SongSegments& song, unsigned groups) {
   };
   if (groups & kStatChangeLag4) put(lagChange(4));
   if (groups & kStatChangeLag16) put(lagChange(16));
+  if (groups & kStatHarmony) {
+    put(song.harmony.size() == features::HarmonyAnalyzer::kDims ? song.harmony
+                                                                : Vec(Vec::Zero(features::HarmonyAnalyzer::kDims)));
+  }
   return out;
 }
 

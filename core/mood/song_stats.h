@@ -12,6 +12,8 @@
 //   schange  Σ_t |s_{t+1} − s_t| / (n − 1): the same for the within-segment stds     (L)
 //   change4  Σ_t |m_{t+4} − m_t| / (n − 4): change over four segments (≈ 1–2 s)    (L)
 //   change16 the same over sixteen segments (≈ 5–8 s: phrase-level change)          (L)
+//   harmony  the song's harmony descriptors (features/harmony.h; needs FrontEndConfig::harmony;
+//            zeros when the song has none)                                            (45)
 // Groups are concatenated in the order above. The paper's LLD baseline = mean + std.
 
 #include "core/common/eigen_types.h"
@@ -36,8 +38,9 @@ enum SongStatGroup : unsigned {
   kStatChangeStd = 1u << 9,
   kStatChangeLag4 = 1u << 10,
   kStatChangeLag16 = 1u << 11,
+  kStatHarmony = 1u << 12,
 };
-inline constexpr unsigned kStatAll = (1u << 12) - 1;
+inline constexpr unsigned kStatAll = (1u << 13) - 1;
 inline constexpr unsigned kStatBaseline = kStatMean | kStatStd;
 
 /// "mean,std,p10" → bit set; "baseline" = mean,std; "all" = every group.

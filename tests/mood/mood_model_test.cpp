@@ -2,6 +2,7 @@
 // files, the feature cache, label formats and the CLI.
 
 #include "core/features/frame_analyzer.h"
+#include "core/features/harmony.h"
 #include "core/mood/dataset.h"
 #include "core/mood/evaluation.h"
 #include "core/mood/labels.h"
@@ -209,6 +210,57 @@ TEST_F(MoodModelTest, FileRoundTripGivesIdenticalPredictions) {
     EXPECT_EQ(a->covVA, b->covVA);
     EXPECT_EQ(a->covAA, b->covAA);
   }
+}
+
+// A model on LLD statistics + harmony descriptors: the front end's harmony pass is stored in the
+// file, survives the round trip, comes out of the feature cache, and the library analyser (which
+// decodes the file again) gives the same prediction as the cached features.
+TEST_F(MoodModelTest, HarmonyInputRoundTripsThroughFileCacheAndAnalyser) {
+  MoodModelConfig c;
+  c.input = InputKind::LldStats;
+  c.regressor = RegressorKind::ExactGp;
+  c.songStats = kStatMean | kStatHarmony;
+  c.frontEnd.harmony = true;
+  c.seed = 5;
+  ThreadPool pool(2);
+  auto feats = cache_->getAll(set_.paths, c.frontEnd, &pool);
+  std::vector<SongSegments> songs;
+  for (auto& f : feats) {
+    ASSERT_TRUE(f.ok()) << f.error().message;
+    ASSERT_EQ(f->harmony.size(), features::HarmonyAnalyzer::kDims);
+    songs.push_back(std::move(*f));
+  }
+  // A second pass is served by the cache, harmony included.
+  const std::size_t hits = cache_->hits();
+  auto again = cache_->get(set_.paths[0], c.frontEnd);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(cache_->hits(), hits + 1);
+  EXPECT_EQ((again->harmony - songs[0].harmony).cwiseAbs().maxCoeff(), 0.0);
+  std::vector<const SongSegments*> ptrs;
+  for (int i = 0; i < trainCount_; ++i) ptrs.push_back(&songs[static_cast<std::size_t>(i)]);
+  auto m = MoodModel::train(ptrs, set_.targets.topRows(trainCount_), c, &pool);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  const std::string path = dir_->file("harmony.mpmodel");
+  ASSERT_TRUE(m->save(path).ok());
+  auto loaded = MoodModel::load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_TRUE(loaded->config().frontEnd.harmony);
+  EXPECT_EQ(loaded->config().songStats, kStatMean | kStatHarmony);
+  auto a = m->predict(songs.back());
+  auto b = loaded->predict(songs.back());
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->valence, b->valence);
+  EXPECT_EQ(a->arousal, b->arousal);
+  auto analyzer = loadMoodAnalyzer(path);
+  ASSERT_TRUE(analyzer.ok()) << analyzer.error().message;
+  auto r = (*analyzer)->analyze(set_.paths.back(), nullptr);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_NEAR(r->mood.valence, a->valence, 1e-3);
+  EXPECT_NEAR(r->mood.arousal, a->arousal, 1e-3);
+  // A model trained without the harmony pass keeps it off.
+  auto old = MoodModel::load(modelPath_);
+  ASSERT_TRUE(old.ok());
+  EXPECT_FALSE(old->config().frontEnd.harmony);
 }
 
 TEST_F(MoodModelTest, CorruptOrTruncatedModelIsAClearError) {

@@ -1,5 +1,6 @@
 // Song-level statistics and the covariance calibration against independent expectations.
 
+#include "core/features/harmony.h"
 #include "core/mood/evaluation.h"
 #include "core/mood/mood_model.h"
 #include "core/mood/song_stats.h"
@@ -30,8 +31,8 @@ TEST(SongStats, GroupsMatchHandComputedValues) {
   const SongSegments s = threeSegments();
   auto all = parseSongStats("all");
   ASSERT_TRUE(all);
-  ASSERT_EQ(songStatisticsDim(4, *all), 11 * 2 + 3);
-  const Vec v = songStatistics(s, *all & ~(kStatChangeStd | kStatChangeLag4 | kStatChangeLag16));
+  ASSERT_EQ(songStatisticsDim(4, *all), 11 * 2 + 3 + features::HarmonyAnalyzer::kDims);
+  const Vec v = songStatistics(s, *all & ~(kStatChangeStd | kStatChangeLag4 | kStatChangeLag16 | kStatHarmony));
   ASSERT_EQ(v.size(), 19);
   // mean: ¼·1 + ¼·3 + ½·5 = 3.5 ; ¼·10 + ¼·20 + ½·40 = 27.5
   EXPECT_NEAR(v(0), 3.5, 1e-12);
@@ -110,6 +111,26 @@ TEST(SongStats, ColumnNamesLineUpWithTheValues) {
   EXPECT_NEAR(at("change:b"), (10.0 + 20.0) / 2.0, 1e-12);
   EXPECT_NEAR(at("change4:a"), 0.0, 1e-12);  // three segments: no pair four apart
   EXPECT_NEAR(at("rhythm:segments_per_second"), 3.0 / 5.0, 1e-12);
+}
+
+// The harmony group passes the song's descriptors through (zeros when the song has none), and a
+// model config asking for them without the front end's harmony pass is rejected.
+TEST(SongStats, HarmonyGroupCopiesTheSongDescriptors) {
+  SongSegments s = threeSegments();
+  const Vec none = songStatistics(s, kStatMean | kStatHarmony);
+  ASSERT_EQ(none.size(), 2 + features::HarmonyAnalyzer::kDims);
+  EXPECT_EQ(none.tail(features::HarmonyAnalyzer::kDims).cwiseAbs().maxCoeff(), 0.0);
+  s.harmony = Vec::LinSpaced(features::HarmonyAnalyzer::kDims, 1.0, 45.0);
+  const Vec v = songStatistics(s, kStatMean | kStatHarmony);
+  EXPECT_EQ((v.tail(features::HarmonyAnalyzer::kDims) - s.harmony).cwiseAbs().maxCoeff(), 0.0);
+  const auto names = songStatisticsNames({"a", "b"}, kStatMean | kStatHarmony);
+  EXPECT_EQ(names[2], "harmony:key_clarity");
+  MoodModelConfig c;
+  c.input = InputKind::LldStats;
+  c.songStats = kStatMean | kStatHarmony;
+  EXPECT_FALSE(c.validate().ok());
+  c.frontEnd.harmony = true;
+  EXPECT_TRUE(c.validate().ok());
 }
 
 TEST(SongStats, WeightedQuantileOfEqualWeightsIsTheOrderStatistic) {
