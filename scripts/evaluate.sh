@@ -14,11 +14,16 @@ ev() { nice -n 19 "$build/app/moodplane-cli" eval --audio "$data/audio" --labels
 # 1. exact GP on the paper's LLD baseline (song-level LLD mean/std, 140-D), 10-fold + 5-fold gamma
 ev --models exact-gp --song-stats baseline --folds 10 --gamma-folds 5 > "$out/exact-baseline.json"
 # 2. + segment-change and rhythm statistics (213-D), covariance calibration by 5-fold inner CV on
-#    the training folds; then the best configuration (the default model) adding the lag-4 change (283-D)
+#    the training folds; then the session-2 default adding the lag-4 change (283-D)
 ev --models exact-gp --song-stats mean,std,change,rhythm --calibration-folds 5 --folds 10 --gamma-folds 5 \
    > "$out/exact-213.json"
 ev --models exact-gp --song-stats mean,std,change,change4,rhythm --calibration-folds 5 --folds 10 --gamma-folds 5 \
-   > "$out/exact-best.json"
+   > "$out/exact-283.json"
+# 2b. + the 45 harmony descriptors (328-D): the default model since session 3
+ev --models exact-gp --song-stats mean,std,change,change4,rhythm,harmony --calibration-folds 5 --folds 10 \
+   --gamma-folds 5 > "$out/exact-best.json"
+ev --models svgp,dgp2 --encodings lld-stats --song-stats mean,std,change,change4,rhythm,harmony --iterations 1000 \
+   --batch-size 256 --calibration-folds 3 --folds 10 --gamma-folds 0 > "$out/dgp-harmony.json"
 # 3. Fisher-vector pipelines: UBM refitted per fold, full (non-compact) FV → PCA 20, SVGP/DGP-2/DGP-3,
 #    and the exact GP on the same encodings (isolates the encoding from the learner)
 ev --models svgp,dgp2,dgp3 --encodings global,lafv --compact false --pca 20 --iterations 1000 \

@@ -27,7 +27,7 @@ from sklearn.preprocessing import QuantileTransformer, StandardScaler
 from sklearn.svm import SVR
 
 warnings.filterwarnings("ignore")
-DEFAULT = ["mean", "std", "change", "change4", "rhythm"]  # the default model's 283-D input
+DEFAULT = ["mean", "std", "change", "change4", "rhythm"]  # the session-2 default model's 283-D input
 
 
 def load(path):
@@ -178,6 +178,11 @@ def main():
     nall = X.shape[1]
     P_all = run("all", "exact GP, isotropic SE, every statistic (773-D)", lambda: cross_validate(
         X, Y, gp(ConstantKernel(0.02) * RBF(np.sqrt(nall)) + WhiteKernel(0.01))))
+    if any(n.startswith("harmony:") for n in names):
+        _, Xh = select(names, X, DEFAULT + ["harmony"])
+        dh = Xh.shape[1]
+        run("harmony", "exact GP, isotropic SE, 283-D + harmony (328-D)", lambda: cross_validate(
+            Xh, Y, gp(ConstantKernel(0.02) * RBF(np.sqrt(dh)) + WhiteKernel(0.01))))
     if P_gp is not None and P_svr is not None:
         report("mean of exact GP and SVR", (P_gp + P_svr) / 2, Y, Q)
     if P_gp is not None and P_all is not None:
