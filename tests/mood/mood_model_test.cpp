@@ -249,8 +249,9 @@ TEST_F(MoodModelTest, HarmonyInputRoundTripsThroughFileCacheAndAnalyser) {
   auto a = m->predict(songs.back());
   auto b = loaded->predict(songs.back());
   ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_EQ(a->valence, b->valence);
-  EXPECT_EQ(a->arousal, b->arousal);
+  // The exact GP refactorises its kernel matrix on load: equal to rounding.
+  EXPECT_NEAR(a->valence, b->valence, 1e-8);
+  EXPECT_NEAR(a->arousal, b->arousal, 1e-8);
   auto analyzer = loadMoodAnalyzer(path);
   ASSERT_TRUE(analyzer.ok()) << analyzer.error().message;
   auto r = (*analyzer)->analyze(set_.paths.back(), nullptr);
