@@ -407,11 +407,18 @@ class SqliteLibraryStore final : public LibraryStore {
     if (!firstProblem.empty()) {
       return fail(path_ + " failed the integrity check (left untouched): " + firstProblem);
     }
-    auto app = db_->queryInt("PRAGMA application_id");
-    if (!app) return app.error();
-    auto tables = db_->queryInt("SELECT count(*) FROM sqlite_master");
-    if (!tables) return tables.error();
-    if (*app != kApplicationId && !(*app == 0 && *tables == 0)) {
+    // One statement, so one read snapshot: read separately, a migration committed by another
+    // connection between the two reads looked like "tables but no application id".
+    auto ids = db_->prepare(
+        "SELECT (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_master)");
+    if (!ids) return ids.error();
+    auto idRow = ids->step();
+    if (!idRow) return idRow.error();
+    if (!*idRow) return fail(path_ + ": cannot read the application id");
+    const std::int64_t app = ids->int64(0);
+    const std::int64_t tables = ids->int64(1);
+    ids = SqliteStatement();
+    if (app != kApplicationId && !(app == 0 && tables == 0)) {
       return fail(path_ + " is a SQLite database but not a Moodplane library (left untouched)");
     }
     auto version = db_->queryInt("PRAGMA user_version");
