@@ -1,9 +1,11 @@
 // libFuzzer target: the decoding front end. Arbitrary bytes -> a file -> content sniffing ->
-// libsndfile / FFmpeg decoding -> resampling -> a short feature extraction (at most 2 s).
+// libsndfile / FFmpeg decoding -> resampling -> a short feature extraction (at most 2 s), with the
+// harmony pass of the default model.
 // Any outcome but a crash, a sanitizer report, a hang or a leak is fine: bad input must come
 // back as an error value.
 
 #include "core/audio/format_sniffer.h"
+#include "core/features/harmony.h"
 #include "core/features/song_features.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -18,11 +20,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!file.write(data, size)) return 0;
   mp::features::FrontEndConfig config;
   config.maxSongSeconds = 2.0;
+  config.harmony = true;
   auto features = mp::features::analyzeSong(file.path(), config);
   if (features) {
     // A success must be self-consistent.
     if (features->segmentVectors.rows() != static_cast<long>(features->segments.size())) __builtin_trap();
     if (!(features->durationSeconds >= 0.0)) __builtin_trap();
+    if (features->harmony.size() != mp::features::HarmonyAnalyzer::kDims || !features->harmony.allFinite()) {
+      __builtin_trap();
+    }
   }
   return 0;
 }
