@@ -188,7 +188,7 @@ void addModelOptions(CLI::App& cmd, mood::ModelOptions& m) {
   cmd.add_option("--learning-rate", m.learningRate, "Adam learning rate")->check(CLI::PositiveNumber);
   cmd.add_option("--song-stats", m.songStats,
                  "lld-stats input groups: baseline (= mean,std), all, or a list of mean,std,between,within,"
-                 "p10,p50,p90,change,rhythm");
+                 "p10,p50,p90,change,rhythm,schange,change4,change16,harmony,mel,modulation,contrast");
   cmd.add_option("--calibration-folds", m.calibrationFolds,
                  "inner CV folds fitting the predictive covariance calibration on the training set (0 = off)")
       ->check(CLI::Range(0, 50));

@@ -3,6 +3,7 @@
 #include "core/features/frame_analyzer.h"
 #include "core/features/harmony.h"
 #include "core/features/segmenter.h"
+#include "core/features/spectral_profile.h"
 
 #include <cmath>
 #include <optional>
@@ -33,6 +34,7 @@ std::string FrontEndConfig::fingerprint() const {
     << hopSize << ',' << minSegmentSeconds << ',' << maxSegmentSeconds << ',' << maxSongSeconds << ';'
     << onset.fingerprint();
   if (harmony) s << ";harmony1:" << HarmonyAnalyzer::kDims;
+  if (spectral) s << ";spectral1:" << SpectralProfileAnalyzer::kDims;
   return s.str();
 }
 
@@ -65,6 +67,12 @@ Result<SongFeatures> analyzeSong(const std::string& path, const FrontEndConfig& 
     if (!h) return h.error();
     harmony.emplace(std::move(*h));
   }
+  std::optional<SpectralProfileAnalyzer> spectral;
+  if (config.spectral) {
+    auto sp = SpectralProfileAnalyzer::create(config.sampleRate);
+    if (!sp) return sp.error();
+    spectral.emplace(std::move(*sp));
+  }
   audio::DecodeOptions options;
   options.targetRate = config.sampleRate;
   options.maxSeconds = config.maxSongSeconds;
@@ -73,6 +81,7 @@ Result<SongFeatures> analyzeSong(const std::string& path, const FrontEndConfig& 
       [&](std::span<const float> block) {
         analyzer->addSamples(block);
         if (harmony) harmony->addSamples(block);
+        if (spectral) spectral->addSamples(block);
       },
       stop);
   if (!stats) return stats.error();
@@ -82,6 +91,7 @@ Result<SongFeatures> analyzeSong(const std::string& path, const FrontEndConfig& 
   if (!song) return song.error();
   song->info = stats->info;
   if (harmony) song->harmony = harmony->finish();
+  if (spectral) song->spectral = spectral->finish();
   return song;
 }
 

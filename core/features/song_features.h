@@ -24,6 +24,7 @@ struct FrontEndConfig {
   double maxSongSeconds = 0.0;     ///< analyse at most this much audio; 0 = whole song
   OnsetConfig onset;               ///< SuperFlux settings (onset_detector.h)
   bool harmony = false;            ///< also compute the song's harmony descriptors (harmony.h)
+  bool spectral = false;           ///< also compute the spectral-profile descriptors (spectral_profile.h)
 
   Status validate() const;
   /// A string that changes whenever the extractor's output would change (for caches).
@@ -43,6 +44,8 @@ struct SongFeatures {
   std::vector<std::string> segmentVectorNames;
   /// HarmonyAnalyzer::kDims song-level descriptors when FrontEndConfig::harmony, else empty.
   Vec harmony;
+  /// SpectralProfileAnalyzer::kDims song-level descriptors when FrontEndConfig::spectral, else empty.
+  Vec spectral;
 };
 
 /// Runs the whole front end on one file, streaming (memory bounded by the number of frames

@@ -1,6 +1,7 @@
 #include "core/mood/feature_cache.h"
 
 #include "core/features/harmony.h"
+#include "core/features/spectral_profile.h"
 #include "core/io/archive.h"
 
 #include <algorithm>
@@ -29,6 +30,7 @@ SongSegments fromFeatures(const features::SongFeatures& f) {
   s.durationSeconds = f.durationSeconds;
   s.codec = f.info.codec;
   s.harmony = f.harmony;
+  s.spectral = f.spectral;
   return s;
 }
 
@@ -100,11 +102,14 @@ Result<SongSegments> FeatureCache::get(const std::string& path, const features::
           auto dur = rd->getDouble("duration_s");
           auto codec = rd->getString("codec");
           Result<Vec> harmony = config.harmony ? rd->getVector("harmony") : Result<Vec>(Vec());
+          Result<Vec> spectral = config.spectral ? rd->getVector("spectral") : Result<Vec>(Vec());
           if (ver && *ver == kCacheVersion && fpr && *fpr == fp && seg && secs && dur && codec && harmony &&
-              secs->size() == seg->rows() && seg->allFinite() && harmony->allFinite() &&
-              harmony->size() == (config.harmony ? features::HarmonyAnalyzer::kDims : 0)) {
+              spectral && secs->size() == seg->rows() && seg->allFinite() && harmony->allFinite() &&
+              harmony->size() == (config.harmony ? features::HarmonyAnalyzer::kDims : 0) && spectral->allFinite() &&
+              spectral->size() == (config.spectral ? features::SpectralProfileAnalyzer::kDims : 0)) {
             ++hits_;
-            return SongSegments{std::move(*seg), std::move(*secs), *dur, *codec, std::move(*harmony)};
+            return SongSegments{std::move(*seg), std::move(*secs), *dur, *codec, std::move(*harmony),
+                                std::move(*spectral)};
           }
         }
         // Corrupt or stale entry: fall through and rebuild it.
@@ -128,6 +133,7 @@ Result<SongSegments> FeatureCache::get(const std::string& path, const features::
     w.putDouble("duration_s", s.durationSeconds);
     w.putString("codec", s.codec);
     if (config.harmony) w.putVector("harmony", s.harmony);
+    if (config.spectral) w.putVector("spectral", s.spectral);
     (void)w.writeFile(entry);  // a cache that cannot be written only costs time
   }
   return s;

@@ -25,6 +25,7 @@ struct SongSegments {
   double durationSeconds = 0.0;
   std::string codec;
   Vec harmony;             ///< song-level harmony descriptors (empty unless the front end made them)
+  Vec spectral;            ///< song-level spectral-profile descriptors (likewise)
 };
 
 SongSegments fromFeatures(const features::SongFeatures& f);

@@ -26,7 +26,7 @@ struct ModelOptions {
   bool ard = false;
   double validationFraction = 0.0;      ///< early stopping hold-out share
   double learningRate = 0.01;
-  std::string songStats = "baseline";   ///< lld-stats groups: mean,std,between,within,p10,p50,p90,change,rhythm,…,harmony
+  std::string songStats = "baseline";   ///< lld-stats groups: mean,std,between,within,p10,p50,p90,change,rhythm,…,harmony,mel,modulation,contrast
   int calibrationFolds = 0;             ///< inner CV folds for the covariance calibration (0 = off)
   std::uint64_t seed = 0;
 
@@ -55,6 +55,7 @@ inline Result<MoodModelConfig> ModelOptions::toConfig() const {
   if (!groups) return fail("--song-stats: " + groups.error().message);
   c.songStats = *groups;
   c.frontEnd.harmony = (c.songStats & kStatHarmony) != 0;
+  c.frontEnd.spectral = (c.songStats & kStatSpectral) != 0;
   c.calibrationFolds = calibrationFolds;
   if (segmentNorm == "training") {
     c.segmentNorm = SegmentNorm::Training;

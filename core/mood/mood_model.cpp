@@ -39,6 +39,9 @@ Status MoodModelConfig::validate() const {
   if (input == InputKind::LldStats && (songStats & kStatHarmony) != 0 && !frontEnd.harmony) {
     return fail("songStats: the harmony statistics need the front end's harmony descriptors");
   }
+  if (input == InputKind::LldStats && (songStats & kStatSpectral) != 0 && !frontEnd.spectral) {
+    return fail("songStats: the mel, modulation and contrast statistics need the front end's spectral profile");
+  }
   if (calibrationFolds < 0 || calibrationFolds == 1 || calibrationFolds > 50) {
     return fail("calibrationFolds must be 0 (off) or 2..50");
   }
@@ -362,6 +365,7 @@ void MoodModel::write(io::ArchiveWriter& w) const {
   w.putDouble("frontend/max_segment_s", c.frontEnd.maxSegmentSeconds);
   w.putDouble("frontend/max_song_s", c.frontEnd.maxSongSeconds);
   w.putInt("frontend/harmony", c.frontEnd.harmony ? 1 : 0);
+  w.putInt("frontend/spectral", c.frontEnd.spectral ? 1 : 0);
   w.putInt("config/segment_norm", static_cast<int>(c.segmentNorm));
   w.putInt("config/input", static_cast<int>(c.input));
   w.putInt("config/regressor", static_cast<int>(c.regressor));
@@ -461,6 +465,12 @@ Result<MoodModel> MoodModel::read(const io::ArchiveReader& r) {
     if (auto st = geti("frontend/harmony", harmony); !st) return bad(st.error().message);
     if (harmony != 0 && harmony != 1) return bad("frontend/harmony out of range");
     c.frontEnd.harmony = harmony == 1;
+  }
+  if (r.has("frontend/spectral")) {  // added in session 4; absent = off
+    int spectral = 0;
+    if (auto st = geti("frontend/spectral", spectral); !st) return bad(st.error().message);
+    if (spectral != 0 && spectral != 1) return bad("frontend/spectral out of range");
+    c.frontEnd.spectral = spectral == 1;
   }
   if (auto s = c.frontEnd.validate(); !s) return bad(s.error().message);
   auto fp = r.getString("frontend/fingerprint");

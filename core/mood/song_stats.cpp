@@ -1,6 +1,7 @@
 #include "core/mood/song_stats.h"
 
 #include "core/features/harmony.h"
+#include "core/features/spectral_profile.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,7 +19,9 @@ constexpr GroupName kGroups[] = {{kStatMean, "mean"}, {kStatStd, "std"},     {kS
                                  {kStatWithin, "within"}, {kStatP10, "p10"}, {kStatP50, "p50"},
                                  {kStatP90, "p90"},   {kStatChange, "change"}, {kStatRhythm, "rhythm"},
                                  {kStatChangeStd, "schange"}, {kStatChangeLag4, "change4"},
-                                 {kStatChangeLag16, "change16"}, {kStatHarmony, "harmony"}};
+                                 {kStatChangeLag16, "change16"}, {kStatHarmony, "harmony"},
+                                 {kStatMel, "mel"}, {kStatModulation, "modulation"},
+                                 {kStatContrast, "contrast"}};
 
 }  // namespace
 
@@ -34,8 +37,8 @@ Result<unsigned> parseSongStats(const std::string& list) {
                                  [&item](const GroupName& x) { return item == x.name; });
     if (g == std::end(kGroups)) {
       return fail("unknown song statistic '" + item +
-                  "' (expected mean, std, between, within, p10, p50, p90, change, rhythm, schange, change4, change16, harmony, "
-                  "baseline, all)");
+                  "' (expected mean, std, between, within, p10, p50, p90, change, rhythm, schange, change4, change16, "
+                  "harmony, mel, modulation, contrast, baseline, all)");
     }
     bits |= g->bit;
   }
@@ -53,12 +56,35 @@ std::string songStatsName(unsigned groups) {
   return out;
 }
 
+namespace {
+using features::SpectralProfileAnalyzer;
+
+/// Where a spectral-profile group sits in SpectralProfileAnalyzer's output: {offset, dims}.
+std::pair<Eigen::Index, Eigen::Index> spectralSlice(unsigned bit) {
+  switch (bit) {
+    case kStatMel: return {0, SpectralProfileAnalyzer::kMelDims};
+    case kStatModulation: return {SpectralProfileAnalyzer::kMelDims, SpectralProfileAnalyzer::kModulationDims};
+    default:
+      return {SpectralProfileAnalyzer::kMelDims + SpectralProfileAnalyzer::kModulationDims,
+              SpectralProfileAnalyzer::kContrastDims};
+  }
+}
+}  // namespace
+
 Eigen::Index songStatisticsDim(Eigen::Index segmentDims, unsigned groups) {
   const Eigen::Index l = segmentDims / 2;
   Eigen::Index d = 0;
   for (const auto& g : kGroups) {
     if ((groups & g.bit) == 0) continue;
-    d += g.bit == kStatRhythm ? 3 : (g.bit == kStatHarmony ? features::HarmonyAnalyzer::kDims : l);
+    if (g.bit == kStatRhythm) {
+      d += 3;
+    } else if (g.bit == kStatHarmony) {
+      d += features::HarmonyAnalyzer::kDims;
+    } else if ((g.bit & kStatSpectral) != 0) {
+      d += spectralSlice(g.bit).second;
+    } else {
+      d += l;
+    }
   }
   return d;
 }
@@ -75,6 +101,14 @@ std::vector<std::string> songStatisticsNames(const std::vector<std::string>& lld
     }
     if (g.bit == kStatHarmony) {
       for (const auto& h : features::HarmonyAnalyzer::names()) out.push_back("harmony:" + h);
+      continue;
+    }
+    if ((g.bit & kStatSpectral) != 0) {
+      const auto [offset, dims] = spectralSlice(g.bit);
+      const auto& names = SpectralProfileAnalyzer::names();
+      for (Eigen::Index i = offset; i < offset + dims; ++i) {
+        out.push_back(std::string(g.name) + ':' + names[static_cast<std::size_t>(i)]);
+      }
       continue;
     }
     for (const auto& lld : lldNames) out.push_back(std::string(g.name) + ':' + lld);
@@ -157,6 +191,12 @@ Vec songStatistics(const SongSegments& song, unsigned groups) {
   if (groups & kStatHarmony) {
     put(song.harmony.size() == features::HarmonyAnalyzer::kDims ? song.harmony
                                                                 : Vec(Vec::Zero(features::HarmonyAnalyzer::kDims)));
+  }
+  for (unsigned bit : {kStatMel, kStatModulation, kStatContrast}) {
+    if ((groups & bit) == 0) continue;
+    const auto [offset, dims] = spectralSlice(bit);
+    put(song.spectral.size() == SpectralProfileAnalyzer::kDims ? Vec(song.spectral.segment(offset, dims))
+                                                              : Vec(Vec::Zero(dims)));
   }
   return out;
 }

@@ -14,6 +14,10 @@
 //   change16 the same over sixteen segments (≈ 5–8 s: phrase-level change)          (L)
 //   harmony  the song's harmony descriptors (features/harmony.h; needs FrontEndConfig::harmony;
 //            zeros when the song has none)                                            (45)
+//   mel, modulation, contrast  the song's spectral-profile descriptors
+//            (features/spectral_profile.h; need FrontEndConfig::spectral; zeros when the song
+//            has none): 40 log-mel bands' mean, std and frame-to-frame change (120); their
+//            modulation spectrum, 20 bands × 5 ranges (100); octave-band contrast (28)
 // Groups are concatenated in the order above. The paper's LLD baseline = mean + std.
 
 #include "core/common/eigen_types.h"
@@ -39,8 +43,13 @@ enum SongStatGroup : unsigned {
   kStatChangeLag4 = 1u << 10,
   kStatChangeLag16 = 1u << 11,
   kStatHarmony = 1u << 12,
+  kStatMel = 1u << 13,
+  kStatModulation = 1u << 14,
+  kStatContrast = 1u << 15,
 };
-inline constexpr unsigned kStatAll = (1u << 13) - 1;
+inline constexpr unsigned kStatAll = (1u << 16) - 1;
+/// The groups computed from FrontEndConfig::spectral's descriptors.
+inline constexpr unsigned kStatSpectral = kStatMel | kStatModulation | kStatContrast;
 inline constexpr unsigned kStatBaseline = kStatMean | kStatStd;
 
 /// "mean,std,p10" → bit set; "baseline" = mean,std; "all" = every group.

@@ -1,12 +1,13 @@
 // libFuzzer target: the decoding front end. Arbitrary bytes -> a file -> content sniffing ->
 // libsndfile / FFmpeg decoding -> resampling -> a short feature extraction (at most 2 s), with the
-// harmony pass of the default model.
+// harmony and spectral-profile passes of the default model.
 // Any outcome but a crash, a sanitizer report, a hang or a leak is fine: bad input must come
 // back as an error value.
 
 #include "core/audio/format_sniffer.h"
 #include "core/features/harmony.h"
 #include "core/features/song_features.h"
+#include "core/features/spectral_profile.h"
 #include "tests/fuzz/fuzz_support.h"
 
 #include <cstddef>
@@ -21,12 +22,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   mp::features::FrontEndConfig config;
   config.maxSongSeconds = 2.0;
   config.harmony = true;
+  config.spectral = true;
   auto features = mp::features::analyzeSong(file.path(), config);
   if (features) {
     // A success must be self-consistent.
     if (features->segmentVectors.rows() != static_cast<long>(features->segments.size())) __builtin_trap();
     if (!(features->durationSeconds >= 0.0)) __builtin_trap();
     if (features->harmony.size() != mp::features::HarmonyAnalyzer::kDims || !features->harmony.allFinite()) {
+      __builtin_trap();
+    }
+    if (features->spectral.size() != mp::features::SpectralProfileAnalyzer::kDims || !features->spectral.allFinite()) {
       __builtin_trap();
     }
   }

@@ -3,6 +3,7 @@
 
 #include "core/features/frame_analyzer.h"
 #include "core/features/harmony.h"
+#include "core/features/spectral_profile.h"
 #include "core/mood/dataset.h"
 #include "core/mood/evaluation.h"
 #include "core/mood/labels.h"
@@ -154,6 +155,8 @@ class MoodModelTest : public ::testing::Test {
     songs_.clear();
     dir_.reset();
   }
+  /// Trains, saves, reloads and re-analyses a model on `groups` (see its definition below).
+  void songDescriptorsRoundTrip(unsigned groups, const std::string& file);
 
   static std::unique_ptr<test::TempDir> dir_;
   static GeneratedSet set_;
@@ -212,40 +215,51 @@ TEST_F(MoodModelTest, FileRoundTripGivesIdenticalPredictions) {
   }
 }
 
-// A model on LLD statistics + harmony descriptors: the front end's harmony pass is stored in the
-// file, survives the round trip, comes out of the feature cache, and the library analyser (which
-// decodes the file again) gives the same prediction as the cached features.
-TEST_F(MoodModelTest, HarmonyInputRoundTripsThroughFileCacheAndAnalyser) {
+// A model on LLD statistics + song-level descriptors (harmony, spectral profile): the front end's
+// extra passes are stored in the file, survive the round trip, come out of the feature cache, and
+// the library analyser (which decodes the file again) gives the same prediction as the cached
+// features. A model trained without them keeps them off.
+void MoodModelTest::songDescriptorsRoundTrip(unsigned groups, const std::string& file) {
   MoodModelConfig c;
   c.input = InputKind::LldStats;
   c.regressor = RegressorKind::ExactGp;
-  c.songStats = kStatMean | kStatHarmony;
-  c.frontEnd.harmony = true;
+  c.songStats = groups;
+  c.frontEnd.harmony = (groups & kStatHarmony) != 0;
+  c.frontEnd.spectral = (groups & kStatSpectral) != 0;
   c.seed = 5;
+  const Eigen::Index harmonyDims = c.frontEnd.harmony ? features::HarmonyAnalyzer::kDims : 0;
+  const Eigen::Index spectralDims = c.frontEnd.spectral ? features::SpectralProfileAnalyzer::kDims : 0;
   ThreadPool pool(2);
   auto feats = cache_->getAll(set_.paths, c.frontEnd, &pool);
   std::vector<SongSegments> songs;
   for (auto& f : feats) {
     ASSERT_TRUE(f.ok()) << f.error().message;
-    ASSERT_EQ(f->harmony.size(), features::HarmonyAnalyzer::kDims);
+    ASSERT_EQ(f->harmony.size(), harmonyDims);
+    ASSERT_EQ(f->spectral.size(), spectralDims);
     songs.push_back(std::move(*f));
   }
-  // A second pass is served by the cache, harmony included.
+  // A second pass is served by the cache, the song-level descriptors included.
   const std::size_t hits = cache_->hits();
   auto again = cache_->get(set_.paths[0], c.frontEnd);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(cache_->hits(), hits + 1);
-  EXPECT_EQ((again->harmony - songs[0].harmony).cwiseAbs().maxCoeff(), 0.0);
+  if (harmonyDims > 0) {
+    EXPECT_EQ((again->harmony - songs[0].harmony).cwiseAbs().maxCoeff(), 0.0);
+  }
+  if (spectralDims > 0) {
+    EXPECT_EQ((again->spectral - songs[0].spectral).cwiseAbs().maxCoeff(), 0.0);
+  }
   std::vector<const SongSegments*> ptrs;
   for (int i = 0; i < trainCount_; ++i) ptrs.push_back(&songs[static_cast<std::size_t>(i)]);
   auto m = MoodModel::train(ptrs, set_.targets.topRows(trainCount_), c, &pool);
   ASSERT_TRUE(m.ok()) << m.error().message;
-  const std::string path = dir_->file("harmony.mpmodel");
+  const std::string path = dir_->file(file);
   ASSERT_TRUE(m->save(path).ok());
   auto loaded = MoodModel::load(path);
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
-  EXPECT_TRUE(loaded->config().frontEnd.harmony);
-  EXPECT_EQ(loaded->config().songStats, kStatMean | kStatHarmony);
+  EXPECT_EQ(loaded->config().frontEnd.harmony, c.frontEnd.harmony);
+  EXPECT_EQ(loaded->config().frontEnd.spectral, c.frontEnd.spectral);
+  EXPECT_EQ(loaded->config().songStats, groups);
   auto a = m->predict(songs.back());
   auto b = loaded->predict(songs.back());
   ASSERT_TRUE(a.ok() && b.ok());
@@ -258,10 +272,19 @@ TEST_F(MoodModelTest, HarmonyInputRoundTripsThroughFileCacheAndAnalyser) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_NEAR(r->mood.valence, a->valence, 1e-3);
   EXPECT_NEAR(r->mood.arousal, a->arousal, 1e-3);
-  // A model trained without the harmony pass keeps it off.
   auto old = MoodModel::load(modelPath_);
   ASSERT_TRUE(old.ok());
   EXPECT_FALSE(old->config().frontEnd.harmony);
+  EXPECT_FALSE(old->config().frontEnd.spectral);
+}
+
+TEST_F(MoodModelTest, HarmonyInputRoundTripsThroughFileCacheAndAnalyser) {
+  songDescriptorsRoundTrip(kStatMean | kStatHarmony, "harmony.mpmodel");
+}
+
+TEST_F(MoodModelTest, SpectralProfileInputRoundTripsThroughFileCacheAndAnalyser) {
+  songDescriptorsRoundTrip(kStatMean | kStatHarmony | kStatMel | kStatModulation | kStatContrast, "spectral.mpmodel");
+  songDescriptorsRoundTrip(kStatStd | kStatContrast, "contrast.mpmodel");
 }
 
 TEST_F(MoodModelTest, CorruptOrTruncatedModelIsAClearError) {

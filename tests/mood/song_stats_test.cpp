@@ -1,6 +1,7 @@
 // Song-level statistics and the covariance calibration against independent expectations.
 
 #include "core/features/harmony.h"
+#include "core/features/spectral_profile.h"
 #include "core/mood/evaluation.h"
 #include "core/mood/mood_model.h"
 #include "core/mood/song_stats.h"
@@ -31,8 +32,9 @@ TEST(SongStats, GroupsMatchHandComputedValues) {
   const SongSegments s = threeSegments();
   auto all = parseSongStats("all");
   ASSERT_TRUE(all);
-  ASSERT_EQ(songStatisticsDim(4, *all), 11 * 2 + 3 + features::HarmonyAnalyzer::kDims);
-  const Vec v = songStatistics(s, *all & ~(kStatChangeStd | kStatChangeLag4 | kStatChangeLag16 | kStatHarmony));
+  ASSERT_EQ(songStatisticsDim(4, *all), 11 * 2 + 3 + features::HarmonyAnalyzer::kDims +
+                                          features::SpectralProfileAnalyzer::kDims);
+  const Vec v = songStatistics(s, *all & ~(kStatChangeStd | kStatChangeLag4 | kStatChangeLag16 | kStatHarmony | kStatSpectral));
   ASSERT_EQ(v.size(), 19);
   // mean: ¼·1 + ¼·3 + ½·5 = 3.5 ; ¼·10 + ¼·20 + ½·40 = 27.5
   EXPECT_NEAR(v(0), 3.5, 1e-12);
@@ -130,6 +132,43 @@ TEST(SongStats, HarmonyGroupCopiesTheSongDescriptors) {
   c.songStats = kStatMean | kStatHarmony;
   EXPECT_FALSE(c.validate().ok());
   c.frontEnd.harmony = true;
+  EXPECT_TRUE(c.validate().ok());
+}
+
+// The mel, modulation and contrast groups are the three slices of the song's spectral-profile
+// descriptors, in that order, named after the analyser's names; zeros when the song has none; a
+// config asking for them needs the front end's spectral pass.
+TEST(SongStats, SpectralGroupsSliceTheSongDescriptors) {
+  using features::SpectralProfileAnalyzer;
+  constexpr Eigen::Index kMel = SpectralProfileAnalyzer::kMelDims, kMod = SpectralProfileAnalyzer::kModulationDims,
+                         kCon = SpectralProfileAnalyzer::kContrastDims;
+  SongSegments s = threeSegments();
+  const unsigned groups = kStatMean | kStatMel | kStatModulation | kStatContrast;
+  EXPECT_EQ(songStatisticsDim(4, groups), 2 + kMel + kMod + kCon);
+  EXPECT_EQ(songStatistics(s, groups).tail(kMel + kMod + kCon).cwiseAbs().maxCoeff(), 0.0);
+  s.spectral = Vec::LinSpaced(SpectralProfileAnalyzer::kDims, 1.0, SpectralProfileAnalyzer::kDims);
+  const Vec all = songStatistics(s, groups);
+  EXPECT_EQ((all.tail(SpectralProfileAnalyzer::kDims) - s.spectral).cwiseAbs().maxCoeff(), 0.0);
+  const Vec contrastOnly = songStatistics(s, kStatContrast);
+  ASSERT_EQ(contrastOnly.size(), kCon);
+  EXPECT_EQ(contrastOnly(0), static_cast<double>(kMel + kMod + 1));
+  const Vec modOnly = songStatistics(s, kStatModulation | kStatHarmony);
+  ASSERT_EQ(modOnly.size(), features::HarmonyAnalyzer::kDims + kMod);
+  EXPECT_EQ(modOnly(features::HarmonyAnalyzer::kDims), static_cast<double>(kMel + 1));  // harmony comes first
+  const auto names = songStatisticsNames({"a", "b"}, groups);
+  ASSERT_EQ(static_cast<Eigen::Index>(names.size()), songStatisticsDim(4, groups));
+  EXPECT_EQ(names[2], "mel:mean_b00");
+  EXPECT_EQ(names[2 + kMel], "modulation:b00_0.5-1hz");
+  EXPECT_EQ(names[2 + kMel + kMod], "contrast:contrast_mean_0");
+  auto parsed = parseSongStats("mel,contrast");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(*parsed, kStatMel | kStatContrast);
+  EXPECT_EQ(songStatsName(*parsed), "mel,contrast");
+  MoodModelConfig c;
+  c.input = InputKind::LldStats;
+  c.songStats = kStatMean | kStatModulation;
+  EXPECT_FALSE(c.validate().ok());
+  c.frontEnd.spectral = true;
   EXPECT_TRUE(c.validate().ok());
 }
 
