@@ -91,14 +91,14 @@ class SpectralProfileAnalyzer {
 
   RealFft fft_, modFft_;
   int frameSize_ = 0, hop_ = 0;
-  float scale_ = 1.0f;  ///< 1 / Σ window
-  std::vector<float> window_, modWindow_;
+  std::vector<float> window_, modWindow_;  ///< window_ is Hann / Σ Hann
   std::vector<Filter> mel_, modMel_;
   std::array<std::pair<int, int>, kContrastBands> contrastBins_{};  ///< [first, last] bin
   std::array<std::vector<int>, kModRanges> modBins_{};              ///< DFT bins per range
 
-  std::vector<float> pending_;  ///< samples not yet consumed by a full frame
-  std::vector<float> logMag_;   ///< scratch: ln(|X| + 1e-6) of one band
+  std::vector<float> pending_;     ///< samples not yet consumed by a full frame
+  std::vector<float> power_;       ///< scratch: |X_t(k)|² of the current frame
+  std::vector<float> low_, high_;  ///< scratch: the q lowest / highest powers of a contrast band
   std::array<Moments, kMelBands> melMoments_{};
   std::array<double, kMelBands> melChange_{}, prevMel_{};
   std::array<Moments, kContrastBands> contrast_{}, valley_{};
