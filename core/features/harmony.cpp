@@ -1,5 +1,7 @@
 #include "core/features/harmony.h"
 
+#include "core/features/sliding_frames.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -10,8 +12,10 @@ namespace {
 
 using Profile = std::array<double, 12>;
 
-constexpr double kMajor[12] = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
-constexpr double kMinor[12] = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
+constexpr double kMajor[12] = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09,
+                               2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
+constexpr double kMinor[12] = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53,
+                               2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
 constexpr int kWindowFrames = 21;
 
 /// c − mean(c), scaled to unit norm (zeros for a flat profile).
@@ -122,7 +126,8 @@ double percentile(std::vector<double> v, double q) {
 }
 
 /// Appends mean then std of each of the six interval classes over `profiles`.
-void putIntervalStats(const std::vector<std::array<double, 6>>& profiles, std::vector<double>& out) {
+void putIntervalStats(const std::vector<std::array<double, 6>>& profiles,
+                      std::vector<double>& out) {
   for (int pass = 0; pass < 2; ++pass) {
     for (int d = 0; d < 6; ++d) {
       std::vector<double> col;
@@ -136,7 +141,8 @@ void putIntervalStats(const std::vector<std::array<double, 6>>& profiles, std::v
 }  // namespace
 
 Result<HarmonyAnalyzer> HarmonyAnalyzer::create(int sampleRate) {
-  if (sampleRate < 8000 || sampleRate > 192000) return fail("harmony: sampleRate must be in 8000..192000 Hz");
+  if (sampleRate < 8000 || sampleRate > 192000)
+    return fail("harmony: sampleRate must be in 8000..192000 Hz");
   // Keep ≈ 0.37 s per frame: the power of two nearest to 8192 · rate / 22 050.
   int n = 1;
   while (n < static_cast<int>(kFrameSize * (sampleRate / 22050.0) / std::numbers::sqrt2)) n *= 2;
@@ -165,9 +171,9 @@ const std::vector<std::string>& HarmonyAnalyzer::names() {
   static const std::vector<std::string> n = [] {
     std::vector<std::string> v = {"key_clarity", "mode_margin"};
     for (int d = 1; d <= 6; ++d) v.push_back("interval" + std::to_string(d));
-    for (const char* s : {"window_mode_mean", "window_mode_std", "window_clarity_mean", "window_clarity_std",
-                          "window_clarity_p10", "window_clarity_p90", "window_major_share", "window_triad_fit",
-                          "window_chord_changes"}) {
+    for (const char* s : {"window_mode_mean", "window_mode_std", "window_clarity_mean",
+                          "window_clarity_std", "window_clarity_p10", "window_clarity_p90",
+                          "window_major_share", "window_triad_fit", "window_chord_changes"}) {
       v.emplace_back(s);
     }
     for (const char* stat : {"mean", "std"}) {
@@ -186,23 +192,15 @@ const std::vector<std::string>& HarmonyAnalyzer::names() {
 }
 
 void HarmonyAnalyzer::addSamples(std::span<const float> samples) {
-  std::size_t at = 0;
-  while (at < samples.size()) {
-    const std::size_t take =
-        std::min(samples.size() - at, static_cast<std::size_t>(frameSize_) - pending_.size());
-    pending_.insert(pending_.end(), samples.begin() + static_cast<std::ptrdiff_t>(at),
-                    samples.begin() + static_cast<std::ptrdiff_t>(at + take));
-    at += take;
-    if (pending_.size() == static_cast<std::size_t>(frameSize_)) {
-      analyzeFrame();
-      pending_.erase(pending_.begin(), pending_.begin() + hop_);
-    }
-  }
+  slideFrames(pending_, static_cast<std::size_t>(frameSize_), static_cast<std::size_t>(hop_),
+              samples, [this](const std::vector<float>&) { analyzeFrame(); });
 }
 
 void HarmonyAnalyzer::analyzeFrame() {
   auto in = fft_.input();
-  for (int i = 0; i < frameSize_; ++i) in[static_cast<std::size_t>(i)] = pending_[static_cast<std::size_t>(i)] * window_[static_cast<std::size_t>(i)];
+  for (int i = 0; i < frameSize_; ++i)
+    in[static_cast<std::size_t>(i)] =
+        pending_[static_cast<std::size_t>(i)] * window_[static_cast<std::size_t>(i)];
   fft_.execute();
   const auto spectrum = fft_.output();
   Profile e{};

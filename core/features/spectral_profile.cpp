@@ -1,5 +1,7 @@
 #include "core/features/spectral_profile.h"
 
+#include "core/features/sliding_frames.h"
+
 #include <cstdio>
 #include <functional>
 #include <numbers>
@@ -135,18 +137,8 @@ const std::vector<std::string>& SpectralProfileAnalyzer::names() {
 }
 
 void SpectralProfileAnalyzer::addSamples(std::span<const float> samples) {
-  std::size_t at = 0;
-  while (at < samples.size()) {
-    const std::size_t take =
-        std::min(samples.size() - at, static_cast<std::size_t>(frameSize_) - pending_.size());
-    pending_.insert(pending_.end(), samples.begin() + static_cast<std::ptrdiff_t>(at),
-                    samples.begin() + static_cast<std::ptrdiff_t>(at + take));
-    at += take;
-    if (pending_.size() == static_cast<std::size_t>(frameSize_)) {
-      analyzeFrame();
-      pending_.erase(pending_.begin(), pending_.begin() + hop_);
-    }
-  }
+  slideFrames(pending_, static_cast<std::size_t>(frameSize_), static_cast<std::size_t>(hop_),
+              samples, [this](const std::vector<float>&) { analyzeFrame(); });
 }
 
 void SpectralProfileAnalyzer::analyzeFrame() {
