@@ -10,7 +10,7 @@ out="${2:-.}"
 mkdir -p "$out"
 data="${MOODPLANE_SHARED_DATA:-$here/../shared/data}/4q-va"
 ev() { nice -n 19 "$build/app/moodplane-cli" eval --audio "$data/audio" --labels "$data/labels.csv" \
-         --label-format 4q-va --seed 0 --jobs 1 --json "$@"; }
+         --label-format 4q-va --seed "${SEED:-0}" --jobs 1 --json "$@"; }
 # 1. exact GP on the paper's LLD baseline (song-level LLD mean/std, 140-D), 10-fold + 5-fold gamma
 ev --models exact-gp --song-stats baseline --folds 10 --gamma-folds 5 > "$out/exact-baseline.json"
 # 2. + segment-change and rhythm statistics (213-D), covariance calibration by 5-fold inner CV on
@@ -24,6 +24,21 @@ ev --models exact-gp --song-stats mean,std,change,change4,rhythm,harmony --calib
    --gamma-folds 5 > "$out/exact-best.json"
 ev --models svgp,dgp2 --encodings lld-stats --song-stats mean,std,change,change4,rhythm,harmony --iterations 1000 \
    --batch-size 256 --calibration-folds 3 --folds 10 --gamma-folds 0 > "$out/dgp-harmony.json"
+# 2c. + the 248 spectral-profile descriptors (576-D: 40 log-mel bands, their modulation spectrum,
+#     octave-band contrast): the default model since session 4; SVGP / DGP-2 / DGP-3 on the same input;
+#     the exact GP repeated over nine more fold assignments (--seed 1..9)
+ev --models exact-gp --song-stats mean,std,change,change4,rhythm,harmony,mel,modulation,contrast --calibration-folds 5 \
+   --folds 10 --gamma-folds 5 > "$out/exact-spectral.json"
+ev --models svgp,dgp2 --encodings lld-stats --song-stats mean,std,change,change4,rhythm,harmony,mel,modulation,contrast \
+   --iterations 1000 --batch-size 256 --calibration-folds 3 --folds 10 --gamma-folds 0 > "$out/dgp-spectral.json"
+ev --models dgp3 --encodings lld-stats --song-stats mean,std,change,change4,rhythm,harmony,mel,modulation,contrast \
+   --iterations 1000 --batch-size 256 --calibration-folds 3 --folds 10 --gamma-folds 0 > "$out/dgp3-spectral.json"
+for seed in 1 2 3 4 5 6 7 8 9; do
+  for stats in mean,std,change,change4,rhythm,harmony mean,std,change,change4,rhythm,harmony,mel,modulation,contrast; do
+    SEED=$seed ev --models exact-gp --song-stats "$stats" --calibration-folds 5 --folds 10 --gamma-folds 0 \
+       > "$out/exact-seed$seed-${stats//,/_}.json"
+  done
+done
 # 3. Fisher-vector pipelines: UBM refitted per fold, full (non-compact) FV → PCA 20, SVGP/DGP-2/DGP-3,
 #    and the exact GP on the same encodings (isolates the encoding from the learner)
 ev --models svgp,dgp2,dgp3 --encodings global,lafv --compact false --pca 20 --iterations 1000 \

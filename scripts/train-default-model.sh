@@ -11,6 +11,7 @@ out="$here/resources/models"
 mkdir -p "$out"
 nice "$build/app/moodplane-cli" train --audio "$data/audio" --labels "$data/labels.csv" \
   --label-format 4q-va --out "$out/default.mpmodel" --card "$out/default.card.json" \
-  --regressor exact-gp --encoding lld-stats --song-stats mean,std,change,change4,rhythm,harmony --calibration-folds 5 \
+  --regressor exact-gp --encoding lld-stats --song-stats mean,std,change,change4,rhythm,harmony,mel,modulation,contrast \
+  --calibration-folds 5 \
   --seed 0 --cv-folds 10 --jobs 2 --json
 ls -l "$out/default.mpmodel"
