@@ -32,12 +32,18 @@ T readPod(const char* p) {
 
 const char* typeName(FieldType t) {
   switch (t) {
-    case FieldType::Int64: return "int64";
-    case FieldType::Double: return "double";
-    case FieldType::String: return "string";
-    case FieldType::DoubleVector: return "double vector";
-    case FieldType::DoubleMatrix: return "double matrix";
-    case FieldType::FloatVector: return "float vector";
+    case FieldType::Int64:
+      return "int64";
+    case FieldType::Double:
+      return "double";
+    case FieldType::String:
+      return "string";
+    case FieldType::DoubleVector:
+      return "double vector";
+    case FieldType::DoubleMatrix:
+      return "double matrix";
+    case FieldType::FloatVector:
+      return "float vector";
   }
   return "unknown";
 }
@@ -120,7 +126,8 @@ void ArchiveWriter::putMatrix(const std::string& name, ConstMatRef value) {
   if (value.outerStride() == value.rows()) {
     raw(value.data(), static_cast<std::size_t>(r * c) * 8);
   } else {
-    for (Eigen::Index j = 0; j < value.cols(); ++j) raw(value.col(j).data(), static_cast<std::size_t>(r) * 8);
+    for (Eigen::Index j = 0; j < value.cols(); ++j)
+      raw(value.col(j).data(), static_cast<std::size_t>(r) * 8);
   }
 }
 
@@ -142,7 +149,8 @@ std::string ArchiveWriter::bytes() const {
   out.append(kind_);
   const std::uint64_t payLen = payload_.size();
   out.append(reinterpret_cast<const char*>(&payLen), 8);
-  const std::uint64_t sum = fnv1a64(payload_.data(), payload_.size(), fnv1a64(kind_.data(), kind_.size()));
+  const std::uint64_t sum =
+      fnv1a64(payload_.data(), payload_.size(), fnv1a64(kind_.data(), kind_.size()));
   out.append(reinterpret_cast<const char*>(&sum), 8);
   out.append(payload_);
   return out;
@@ -184,7 +192,8 @@ Status ArchiveWriter::writeFile(const std::string& path) const {
 
 // ---------------------------------------------------------------- reader
 
-Result<ArchiveReader> ArchiveReader::open(const std::string& path, const std::string& expectedKind) {
+Result<ArchiveReader> ArchiveReader::open(const std::string& path,
+                                          const std::string& expectedKind) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return fail("model file not found: " + path);
   std::ifstream in(path, std::ios::binary);
@@ -227,7 +236,9 @@ Result<ArchiveReader> ArchiveReader::fromBytes(std::string bytes, const std::str
     return fail("corrupt archive: payload length " + std::to_string(payLen) + " but " +
                 std::to_string(size - pos) + " bytes present (truncated?)");
   }
-  if (fnv1a64(bytes.data() + pos, payLen, fnv1a64(reader.kind_.data(), reader.kind_.size())) != checksum) return fail("corrupt archive: checksum mismatch");
+  if (fnv1a64(bytes.data() + pos, payLen, fnv1a64(reader.kind_.data(), reader.kind_.size())) !=
+      checksum)
+    return fail("corrupt archive: checksum mismatch");
 
   while (pos < size) {
     std::size_t left = size - pos;
@@ -241,13 +252,16 @@ Result<ArchiveReader> ArchiveReader::fromBytes(std::string bytes, const std::str
     const auto typeByte = static_cast<std::uint8_t>(bytes[pos]);
     pos += 1;
     left = size - pos;
-    if (typeByte < 1 || typeByte > 6) return fail("corrupt archive: unknown field type in '" + name + "'");
+    if (typeByte < 1 || typeByte > 6)
+      return fail("corrupt archive: unknown field type in '" + name + "'");
     const auto type = static_cast<FieldType>(typeByte);
     Field f{type, 0, 1, 1};
     std::uint64_t elemSize = 0;
     switch (type) {
       case FieldType::Int64:
-      case FieldType::Double: elemSize = 8; break;
+      case FieldType::Double:
+        elemSize = 8;
+        break;
       case FieldType::String:
       case FieldType::DoubleVector:
       case FieldType::FloatVector:
@@ -266,6 +280,11 @@ Result<ArchiveReader> ArchiveReader::fromBytes(std::string bytes, const std::str
         elemSize = 8;
         if (f.cols != 0 && f.rows > left / f.cols) {
           return fail("corrupt archive: field '" + name + "' claims more data than the file holds");
+        }
+        // An empty matrix holds no data, so the check above cannot bound it: 0 × 2^31 would load,
+        // and every loop over its columns would then spin. No real dimension exceeds the file.
+        if (f.rows > size || f.cols > size) {
+          return fail("corrupt archive: field '" + name + "' has an absurd shape");
         }
         break;
     }
@@ -290,7 +309,8 @@ std::vector<std::string> ArchiveReader::names() const {
   return out;
 }
 
-Result<const ArchiveReader::Field*> ArchiveReader::find(const std::string& name, FieldType type) const {
+Result<const ArchiveReader::Field*> ArchiveReader::find(const std::string& name,
+                                                        FieldType type) const {
   const auto it = fields_.find(name);
   if (it == fields_.end()) return fail("archive field '" + name + "' is missing");
   if (it->second.type != type) {
@@ -322,7 +342,8 @@ Result<Vec> ArchiveReader::getVector(const std::string& name) const {
   auto f = find(name, FieldType::DoubleVector);
   if (!f) return f.error();
   Vec v(static_cast<Eigen::Index>((*f)->rows));
-  if (v.size() > 0) std::memcpy(v.data(), bytes_.data() + (*f)->offset, static_cast<std::size_t>(v.size()) * 8);
+  if (v.size() > 0)
+    std::memcpy(v.data(), bytes_.data() + (*f)->offset, static_cast<std::size_t>(v.size()) * 8);
   return v;
 }
 
@@ -334,7 +355,8 @@ Result<Mat> ArchiveReader::getMatrix(const std::string& name) const {
     return fail("archive field '" + name + "' has an absurd shape");
   }
   Mat m(static_cast<Eigen::Index>((*f)->rows), static_cast<Eigen::Index>((*f)->cols));
-  if (m.size() > 0) std::memcpy(m.data(), bytes_.data() + (*f)->offset, static_cast<std::size_t>(m.size()) * 8);
+  if (m.size() > 0)
+    std::memcpy(m.data(), bytes_.data() + (*f)->offset, static_cast<std::size_t>(m.size()) * 8);
   return m;
 }
 
@@ -342,7 +364,8 @@ Result<VecF> ArchiveReader::getFloatVector(const std::string& name) const {
   auto f = find(name, FieldType::FloatVector);
   if (!f) return f.error();
   VecF v(static_cast<Eigen::Index>((*f)->rows));
-  if (v.size() > 0) std::memcpy(v.data(), bytes_.data() + (*f)->offset, static_cast<std::size_t>(v.size()) * 4);
+  if (v.size() > 0)
+    std::memcpy(v.data(), bytes_.data() + (*f)->offset, static_cast<std::size_t>(v.size()) * 4);
   return v;
 }
 

@@ -132,11 +132,36 @@ TEST(Archive, HugeClaimedLengthsDoNotAllocate) {
   const std::size_t countPos = payloadStart + 4 + 1 + 1;
   const std::uint64_t huge = 1ULL << 60;
   std::memcpy(bytes.data() + countPos, &huge, 8);
-  const std::uint64_t sum = fnv1a64(bytes.data() + payloadStart, bytes.size() - payloadStart, fnv1a64("k", 1));
+  const std::uint64_t sum =
+      fnv1a64(bytes.data() + payloadStart, bytes.size() - payloadStart, fnv1a64("k", 1));
   std::memcpy(bytes.data() + payloadStart - 8, &sum, 8);
   auto r = ArchiveReader::fromBytes(bytes);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("more data"), std::string::npos) << r.error().message;
+}
+
+TEST(Archive, EmptyMatricesWithAbsurdShapesAreRefused) {
+  // Found by fuzzing: a 0 × (2^31 − 1) matrix holds no data, so it passed the length check, and
+  // Eigen's allFinite() then spent seconds looping over its empty columns. Both orientations are
+  // refused now; a 0 × 4 matrix still loads.
+  ArchiveWriter w("k");
+  w.putMatrix("m", Mat(0, 4));
+  const std::string good = w.bytes();
+  ASSERT_TRUE(ArchiveReader::fromBytes(good).ok());
+  const std::size_t payloadStart = 8 + 4 + 4 + 1 + 16;
+  const std::size_t shapePos = payloadStart + 4 + 1 + 1;  // name length, "m", type byte
+  for (int which = 0; which < 2; ++which) {
+    std::string bytes = good;
+    std::uint64_t shape[2] = {0, 0};
+    shape[which] = 0x7fffffffULL;
+    std::memcpy(bytes.data() + shapePos, shape, 16);
+    const std::uint64_t sum =
+        fnv1a64(bytes.data() + payloadStart, bytes.size() - payloadStart, fnv1a64("k", 1));
+    std::memcpy(bytes.data() + payloadStart - 8, &sum, 8);
+    auto r = ArchiveReader::fromBytes(bytes);
+    ASSERT_FALSE(r.ok()) << "orientation " << which;
+    EXPECT_NE(r.error().message.find("absurd shape"), std::string::npos) << r.error().message;
+  }
 }
 
 TEST(Archive, LargeMatrixRoundTrip) {
