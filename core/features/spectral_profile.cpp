@@ -9,6 +9,26 @@
 namespace mp::features {
 namespace {
 
+/// The q values of p[0, n) that come first under `before` (the q smallest for std::less), kept
+/// sorted in `keep`: one pass with the bound in a register; a value only moves the buffer when it
+/// beats the current q-th (rare after the first few bins). Requires 1 <= q <= n.
+template <class Before>
+void keepExtremes(const float* p, std::size_t n, std::size_t q, std::vector<float>& keep,
+                  Before before) {
+  keep.assign(p, p + q);
+  std::sort(keep.begin(), keep.end(), before);
+  float* k = keep.data();
+  float bound = k[q - 1];
+  for (std::size_t i = q; i < n; ++i) {
+    const float v = p[i];
+    if (!before(v, bound)) continue;
+    std::size_t j = q - 1;
+    for (; j > 0 && before(v, k[j - 1]); --j) k[j] = k[j - 1];
+    k[j] = v;
+    bound = k[q - 1];
+  }
+}
+
 constexpr double kMelMinHz = 30.0;
 constexpr double kContrastEdgesHz[SpectralProfileAnalyzer::kContrastBands] = {0,    200,  400, 800,
                                                                               1600, 3200, 6400};
@@ -181,19 +201,9 @@ void SpectralProfileAnalyzer::analyzeFrame() {
     const auto [first, last] = contrastBins_[static_cast<std::size_t>(b)];
     const int count = last - first + 1;
     const auto q = static_cast<std::size_t>(std::max(1L, std::lround(0.02 * count)));
-    low_.clear();   // ascending: low_.back() is the largest of the q smallest
-    high_.clear();  // descending: high_.back() is the smallest of the q largest
-    for (int k = first; k <= last; ++k) {
-      const float v = power_[static_cast<std::size_t>(k)];
-      if (low_.size() < q || v < low_.back()) {
-        if (low_.size() == q) low_.pop_back();
-        low_.insert(std::upper_bound(low_.begin(), low_.end(), v), v);
-      }
-      if (high_.size() < q || v > high_.back()) {
-        if (high_.size() == q) high_.pop_back();
-        high_.insert(std::upper_bound(high_.begin(), high_.end(), v, std::greater<>()), v);
-      }
-    }
+    keepExtremes(power_.data() + first, static_cast<std::size_t>(count), q, low_, std::less<>());
+    keepExtremes(power_.data() + first, static_cast<std::size_t>(count), q, high_,
+                 std::greater<>());
     double lowSum = 0.0, highSum = 0.0;
     for (float v : low_) lowSum += logMagnitude(v);
     for (float v : high_) highSum += logMagnitude(v);
