@@ -3,6 +3,7 @@
 
 #include "core/features/harmony.h"
 #include "tests/features/signals.h"
+#include "tests/features/song_pass.h"
 
 #include <gtest/gtest.h>
 
@@ -32,19 +33,11 @@ std::vector<float> chord(std::initializer_list<int> midi, double seconds = 8.0, 
 }
 
 Vec analyze(const std::vector<float>& x, std::size_t block = 4096) {
-  auto a = HarmonyAnalyzer::create(kRate);
-  EXPECT_TRUE(a.ok());
-  for (std::size_t at = 0; at < x.size(); at += block) {
-    a->addSamples(std::span<const float>(x).subspan(at, std::min(block, x.size() - at)));
-  }
-  return a->finish();
+  return test::runSongPass<HarmonyAnalyzer>(x, kRate, block);
 }
 
 double get(const Vec& v, const std::string& name) {
-  const auto& n = HarmonyAnalyzer::names();
-  const auto it = std::find(n.begin(), n.end(), name);
-  EXPECT_NE(it, n.end()) << name;
-  return v(it - n.begin());
+  return test::songPassValue<HarmonyAnalyzer>(v, name);
 }
 
 TEST(Harmony, NamesMatchTheDimension) {
@@ -67,7 +60,8 @@ TEST(Harmony, MajorAndMinorTriadsAreToldApart) {
 TEST(Harmony, ConsonantTriadAndSemitoneClusterHaveTheirIntervalProfiles) {
   const Vec triad = analyze(chord({60, 64, 67}));    // thirds, fourth/fifth
   const Vec cluster = analyze(chord({60, 61, 62}));  // seconds
-  // Song interval profile (sums to 1): the triad has no seconds or tritone, the cluster is mostly seconds.
+  // Song interval profile (sums to 1): the triad has no seconds or tritone, the cluster is mostly
+  // seconds.
   double total = 0.0;
   for (int d = 1; d <= 6; ++d) total += get(triad, "interval" + std::to_string(d));
   EXPECT_NEAR(total, 1.0, 1e-9);
@@ -103,8 +97,11 @@ TEST(Harmony, StreamingBlockSizeDoesNotMatterAndTheAnalyserResets) {
 }
 
 TEST(Harmony, SilenceShortAndNoisyInputsAreFiniteOrZero) {
-  EXPECT_EQ(analyze(std::vector<float>(static_cast<std::size_t>(3 * kRate), 0.0f)).cwiseAbs().maxCoeff(), 0.0);
-  EXPECT_EQ(analyze(chord({60, 64, 67}, 0.2)).cwiseAbs().maxCoeff(), 0.0);  // shorter than one frame
+  EXPECT_EQ(
+      analyze(std::vector<float>(static_cast<std::size_t>(3 * kRate), 0.0f)).cwiseAbs().maxCoeff(),
+      0.0);
+  EXPECT_EQ(analyze(chord({60, 64, 67}, 0.2)).cwiseAbs().maxCoeff(),
+            0.0);  // shorter than one frame
   const Vec noise = analyze(test::whiteNoise(0.5, 4.0, 3, kRate));
   EXPECT_TRUE(noise.allFinite());
   EXPECT_LT(get(noise, "key_clarity"), get(analyze(chord({60, 64, 67})), "key_clarity"));

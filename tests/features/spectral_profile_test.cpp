@@ -4,6 +4,7 @@
 
 #include "core/features/spectral_profile.h"
 #include "tests/features/signals.h"
+#include "tests/features/song_pass.h"
 
 #include <gtest/gtest.h>
 
@@ -20,20 +21,10 @@ constexpr int kRate = 22050;
 using SP = SpectralProfileAnalyzer;
 
 Vec analyze(const std::vector<float>& x, int rate = kRate, std::size_t block = 4096) {
-  auto a = SP::create(rate);
-  EXPECT_TRUE(a.ok());
-  for (std::size_t at = 0; at < x.size(); at += block) {
-    a->addSamples(std::span<const float>(x).subspan(at, std::min(block, x.size() - at)));
-  }
-  return a->finish();
+  return test::runSongPass<SP>(x, rate, block);
 }
 
-double get(const Vec& v, const std::string& name) {
-  const auto& n = SP::names();
-  const auto it = std::find(n.begin(), n.end(), name);
-  EXPECT_NE(it, n.end()) << name;
-  return it == n.end() ? NAN : v(it - n.begin());
-}
+double get(const Vec& v, const std::string& name) { return test::songPassValue<SP>(v, name); }
 
 std::string band(const char* stat, int b) {
   char buf[32];
